@@ -1,0 +1,194 @@
+/**
+ * A KV server node: the Raft protocol, the KV state machine and the client-facing rules.
+ *
+ * Client rules:
+ *  - a follower answers every request with a redirect carrying its leader hint;
+ *  - a write is validated, deduplicated by session (client id + seq) and proposed; the reply
+ *    goes out when this node applies the entry;
+ *  - a read (GET, KEYS) goes through ReadIndex and is answered once applied >= read index;
+ *  - when leadership is lost, every waiting client is told "retry" (outcome unknown); its retry
+ *    carries the same seq, so the write still takes effect exactly once.
+ *
+ * Follows the same Ready/advance contract as Raft (see raft.ts); advance() also applies the
+ * committed entries to the KV store and queues client replies for the next Ready.
+ */
+import { assert } from './assert.ts';
+import type { KvCommand } from './kv-types.ts';
+import { KvStore, validateCommand } from './kv.ts';
+import { DEFAULT_RAFT_TUNING, Raft, type RaftConfig } from './raft.ts';
+import type { Rng } from './rng.ts';
+import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready, Role } from './types.ts';
+
+export type NodeConfig = Pick<RaftConfig, 'id' | 'voters'> &
+  Partial<Omit<RaftConfig, 'id' | 'voters'>> & {
+    /** Bound on writes proposed by this leader and not yet applied. */
+    maxPendingWrites?: number;
+  };
+
+export interface NodeStatus {
+  id: NodeId;
+  role: Role;
+  term: number;
+  vote: NodeId;
+  leaderId: NodeId;
+  commitIndex: number;
+  appliedIndex: number;
+  lastIndex: number;
+}
+
+interface PendingWrite {
+  seq: number;
+  index: number;
+  term: number;
+}
+
+interface PendingRead {
+  clientId: ClientId;
+  seq: number;
+  command: KvCommand & { op: 'get' | 'keys' };
+}
+
+export class KvNode {
+  readonly raft: Raft;
+  readonly kv: KvStore;
+  private readonly maxPendingWrites: number;
+  private readonly pendingWrites = new Map<ClientId, PendingWrite>();
+  private readonly pendingReads = new Map<number, PendingRead>();
+  /** Reads whose leadership check passed, waiting for the state machine to reach `index`. */
+  private confirmedReads: { readId: number; index: number }[] = [];
+  private nextReadId = 1;
+  private replies: ClientReply[] = [];
+
+  constructor(config: NodeConfig, durable: DurableState, rng: Rng) {
+    const raftConfig: RaftConfig = { ...DEFAULT_RAFT_TUNING, ...config };
+    this.raft = new Raft(raftConfig, durable, rng);
+    this.kv = new KvStore(undefined, config.bug);
+    this.maxPendingWrites = config.maxPendingWrites ?? 1024;
+  }
+
+  get id(): NodeId {
+    return this.raft.id;
+  }
+
+  tick(): void {
+    this.raft.tick();
+  }
+
+  step(m: Message): void {
+    if (m.type === 'ClientRequest') this.handleClientRequest(m);
+    else if (m.type === 'ClientReply') assert(false, `node ${this.id} received a client reply`);
+    else this.raft.step(m);
+  }
+
+  ready(): Ready | undefined {
+    this.collectReadOutcomes();
+    if (this.raft.role !== 'leader') this.abandonPendingWrites();
+    const rd = this.raft.ready();
+    if (this.replies.length === 0) return rd;
+    const replies = this.replies;
+    this.replies = [];
+    if (rd === undefined) return { entries: [], messages: replies, committed: [] };
+    rd.messages.push(...replies);
+    return rd;
+  }
+
+  advance(rd: Ready): void {
+    for (const entry of rd.committed) this.applyEntry(entry);
+    this.raft.advance(rd);
+    this.collectReadOutcomes();
+  }
+
+  status(): NodeStatus {
+    const r = this.raft;
+    return {
+      id: r.id, role: r.role, term: r.term, vote: r.vote, leaderId: r.leaderId,
+      commitIndex: r.commitIndex, appliedIndex: this.kv.appliedIndex, lastIndex: r.log.lastIndex(),
+    };
+  }
+
+  private handleClientRequest(m: ClientRequest): void {
+    const error = validateCommand(m.command);
+    if (error !== undefined) return this.reply(m, { kind: 'error', error });
+    if (this.raft.role !== 'leader') return this.reply(m, { kind: 'redirect', leaderHint: this.raft.leaderId });
+    const command = m.command;
+    if (command.op === 'get' || command.op === 'keys') return this.handleRead(m, command);
+    const cached = this.kv.cachedResult(m.from, m.seq);
+    if (cached !== undefined) return this.reply(m, { kind: 'result', result: cached, index: this.kv.appliedIndex });
+    if (this.kv.isStale(m.from, m.seq)) {
+      return this.reply(m, { kind: 'error', error: { code: 'stale-request', message: `request ${m.seq} was superseded by a later one` } });
+    }
+    const pending = this.pendingWrites.get(m.from);
+    if (pending !== undefined && pending.seq === m.seq && pending.term === this.raft.term) return; // already in our log
+    if (this.pendingWrites.size >= this.maxPendingWrites) return this.reply(m, { kind: 'retry', reason: 'leader overloaded' });
+    const index = this.raft.propose({ type: 'command', clientId: m.from, seq: m.seq, command });
+    this.pendingWrites.set(m.from, { seq: m.seq, index, term: this.raft.term });
+  }
+
+  private handleRead(m: ClientRequest, command: KvCommand & { op: 'get' | 'keys' }): void {
+    if (this.raft.bug === 'stale-read') {
+      // TEST-ONLY bug: answer from local state without checking we are still the leader.
+      return this.reply(m, { kind: 'result', result: this.kv.read(command), index: this.kv.appliedIndex });
+    }
+    if (this.raft.reads.isFull()) return this.reply(m, { kind: 'retry', reason: 'too many reads in flight' });
+    const readId = this.nextReadId++;
+    this.pendingReads.set(readId, { clientId: m.from, seq: m.seq, command });
+    this.raft.requestRead(readId);
+  }
+
+  private applyEntry(entry: Entry): void {
+    const result = this.kv.apply(entry);
+    if (entry.data.type !== 'command') return;
+    const { clientId, seq } = entry.data;
+    const pending = this.pendingWrites.get(clientId);
+    if (pending === undefined) return;
+    if (pending.seq === seq && result !== undefined) {
+      this.pendingWrites.delete(clientId);
+      this.replies.push({ type: 'ClientReply', from: this.id, to: clientId, seq, body: { kind: 'result', result, index: entry.index } });
+    } else if (pending.index === entry.index) {
+      // Our proposal at this index was overwritten by another leader's entry.
+      this.pendingWrites.delete(clientId);
+      this.replies.push({ type: 'ClientReply', from: this.id, to: clientId, seq: pending.seq, body: { kind: 'retry', reason: 'entry overwritten' } });
+    }
+  }
+
+  /** Moves ReadIndex outcomes from Raft into replies, serving reads the state machine has reached. */
+  private collectReadOutcomes(): void {
+    const reads = this.raft.reads;
+    for (const readId of reads.failed) this.answerRead(readId, { kind: 'retry', reason: 'leadership lost during read' });
+    reads.failed = [];
+    if (reads.confirmed.length > 0) {
+      this.confirmedReads.push(...reads.confirmed);
+      reads.confirmed = [];
+    }
+    if (this.confirmedReads.length === 0) return;
+    const applied = this.kv.appliedIndex;
+    const waiting: { readId: number; index: number }[] = [];
+    for (const read of this.confirmedReads) {
+      if (read.index > applied) {
+        waiting.push(read);
+        continue;
+      }
+      const pending = this.pendingReads.get(read.readId);
+      if (pending !== undefined) this.answerRead(read.readId, { kind: 'result', result: this.kv.read(pending.command), index: read.index });
+    }
+    this.confirmedReads = waiting;
+  }
+
+  private answerRead(readId: number, body: ClientReplyBody): void {
+    const read = this.pendingReads.get(readId);
+    assert(read !== undefined, `unknown read ${readId}`);
+    this.pendingReads.delete(readId);
+    this.replies.push({ type: 'ClientReply', from: this.id, to: read.clientId, seq: read.seq, body });
+  }
+
+  private abandonPendingWrites(): void {
+    for (const [clientId, pending] of this.pendingWrites) {
+      this.replies.push({ type: 'ClientReply', from: this.id, to: clientId, seq: pending.seq, body: { kind: 'retry', reason: 'leadership lost' } });
+    }
+    this.pendingWrites.clear();
+  }
+
+  private reply(m: ClientRequest, body: ClientReplyBody): void {
+    this.replies.push({ type: 'ClientReply', from: this.id, to: m.from, seq: m.seq, body });
+  }
+}

@@ -1,0 +1,552 @@
+/**
+ * The Raft protocol as a pure state machine (election with PreVote and CheckQuorum, log
+ * replication with pipelining and fast back-tracking, ReadIndex). No I/O, no clock, no randomness
+ * of its own: time arrives as tick(), randomness from the injected Rng.
+ *
+ * THE READY / ADVANCE CONTRACT (the same shape as etcd's raft):
+ *  1. The host feeds inputs: tick(), step(message), propose(data), requestRead(id).
+ *  2. The host calls ready(). If it returns a Ready, the host must, in this order:
+ *     a. make `hardState` and `entries` durable (storage truncates from entries[0].index);
+ *     b. only then send `messages` (a vote or an append acknowledgement promises durable state);
+ *     c. apply `committed` to the state machine;
+ *     d. call advance(ready).
+ *     While a Ready is outstanding the host may keep stepping inputs but must not call ready()
+ *     again before advance().
+ *  3. A restarted node is built from DurableState only; everything else is rebuilt.
+ *
+ * Assertions guard every invariant; a failed one throws and the host crashes this node.
+ */
+import { assert, unreachable } from './assert.ts';
+import type { BugName } from './bugs.ts';
+import { RaftLog } from './log.ts';
+import { Progress } from './progress.ts';
+import { majorityIndex, quorumSize } from './quorum.ts';
+import { ReadIndexQueue } from './read-index.ts';
+import type { Rng } from './rng.ts';
+import type {
+  AppendEntries,
+  AppendEntriesResp,
+  DurableState,
+  EntryData,
+  HardState,
+  Heartbeat,
+  HeartbeatResp,
+  NodeId,
+  RaftMessage,
+  Ready,
+  Role,
+  VoteRequest,
+  VoteResponse,
+} from './types.ts';
+
+export interface RaftConfig {
+  id: NodeId;
+  /** Every voter, this node included. */
+  voters: NodeId[];
+  /** The election timer is drawn uniformly from [electionTimeoutTicks, 2 * electionTimeoutTicks - 1]. */
+  electionTimeoutTicks: number;
+  heartbeatIntervalTicks: number;
+  maxEntriesPerAppend: number;
+  maxBytesPerAppend: number;
+  maxInflightAppends: number;
+  maxPendingReads: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  /** TEST-ONLY: a known-bad protocol variant (see bugs.ts). */
+  bug?: BugName;
+}
+
+export const DEFAULT_RAFT_TUNING = {
+  electionTimeoutTicks: 10,
+  heartbeatIntervalTicks: 2,
+  maxEntriesPerAppend: 64,
+  maxBytesPerAppend: 256 * 1024,
+  maxInflightAppends: 8,
+  maxPendingReads: 1024,
+  preVote: true,
+  checkQuorum: true,
+} as const;
+
+export class Raft {
+  readonly id: NodeId;
+  readonly log: RaftLog;
+  role: Role = 'follower';
+  term: number;
+  vote: NodeId;
+  /** Invariant: commitIndex <= log.lastIndex(); commitIndex never decreases. */
+  commitIndex: number;
+  /** Highest index handed out in a Ready for applying. Invariant: appliedIndex <= commitIndex. */
+  appliedIndex = 0;
+  leaderId: NodeId = 0;
+  readonly reads: ReadIndexQueue;
+  /** The leader's view of each follower. Empty unless leader. */
+  readonly progress = new Map<NodeId, Progress>();
+
+  private readonly config: RaftConfig;
+  private readonly rng: Rng;
+  private readonly peers: NodeId[];
+  private votes = new Map<NodeId, boolean>();
+  private electionElapsedTicks = 0;
+  private heartbeatElapsedTicks = 0;
+  private randomizedElectionTimeoutTicks = 0;
+  private outbox: RaftMessage[] = [];
+  private lastSavedHardState: HardState;
+  /** Highest log index known to be durable on this node's storage. */
+  private durableIndex: number;
+  private unsyncedBatch: { lastIndex: number; term: number } | undefined;
+  private broadcastPending = false;
+  private heartbeatPending = false;
+
+  constructor(config: RaftConfig, durable: DurableState, rng: Rng) {
+    assert(config.voters.includes(config.id), `voters must include self ${config.id}`);
+    assert(config.heartbeatIntervalTicks < config.electionTimeoutTicks, 'heartbeat must beat the election timer');
+    this.config = config;
+    this.id = config.id;
+    this.rng = rng;
+    this.peers = config.voters.filter((v) => v !== config.id);
+    this.log = new RaftLog(durable.entries);
+    this.term = durable.hardState.term;
+    this.vote = durable.hardState.vote;
+    assert(durable.hardState.commit <= this.log.lastIndex(), 'durable commit beyond durable log');
+    this.commitIndex = durable.hardState.commit;
+    this.durableIndex = this.log.lastIndex();
+    this.lastSavedHardState = { ...durable.hardState };
+    this.reads = new ReadIndexQueue(config.maxPendingReads);
+    this.resetElectionTimer();
+  }
+
+  get bug(): BugName | undefined {
+    return this.config.bug;
+  }
+
+  electionTimerTicks(): { elapsed: number; timeout: number } {
+    return { elapsed: this.electionElapsedTicks, timeout: this.randomizedElectionTimeoutTicks };
+  }
+
+  // ---- Inputs ---------------------------------------------------------------------------------
+
+  tick(): void {
+    this.electionElapsedTicks++;
+    if (this.role === 'leader') {
+      this.tickLeader();
+      return;
+    }
+    if (this.electionElapsedTicks >= this.randomizedElectionTimeoutTicks) this.startElection();
+  }
+
+  /** Start an election now (the UI's "force timeout"). PreVote still applies. */
+  forceElectionTimeout(): void {
+    if (this.role !== 'leader') this.startElection();
+  }
+
+  /** Leader only: append a client command. Returns the new entry's index. */
+  propose(data: EntryData): number {
+    assert(this.role === 'leader', 'propose on a non-leader');
+    const entry = this.log.appendNew(this.term, data);
+    this.broadcastPending = true;
+    if (this.peers.length === 0) this.maybeCommit();
+    return entry.index;
+  }
+
+  /** Leader only: start a ReadIndex round for read `readId`; the answer appears in reads.confirmed. */
+  requestRead(readId: number): void {
+    assert(this.role === 'leader', 'requestRead on a non-leader');
+    if (!this.committedInCurrentTerm()) {
+      this.reads.deferUntilTermCommit(readId);
+      return;
+    }
+    this.reads.add(readId, this.commitIndex);
+    if (this.peers.length === 0) this.reads.confirmUpTo(this.reads.currentContext());
+    else this.heartbeatPending = true;
+  }
+
+  step(m: RaftMessage): void {
+    assert(m.to === this.id, `message for ${m.to} delivered to ${this.id}`);
+    if (m.term > this.term && !this.acceptHigherTerm(m)) return;
+    if (m.term < this.term) {
+      this.answerStaleTerm(m);
+      return;
+    }
+    switch (m.type) {
+      case 'PreVote':
+      case 'RequestVote':
+        return this.handleVoteRequest(m);
+      case 'PreVoteResp':
+      case 'RequestVoteResp':
+        return this.handleVoteResponse(m);
+      case 'AppendEntries':
+        return this.handleAppendEntries(m);
+      case 'AppendEntriesResp':
+        return this.handleAppendResponse(m);
+      case 'Heartbeat':
+        return this.handleHeartbeat(m);
+      case 'HeartbeatResp':
+        return this.handleHeartbeatResponse(m);
+      default:
+        return unreachable(m);
+    }
+  }
+
+  // ---- Ready / advance ------------------------------------------------------------------------
+
+  hasReady(): boolean {
+    return (
+      this.outbox.length > 0 ||
+      this.broadcastPending ||
+      this.heartbeatPending ||
+      this.log.hasUnstable() ||
+      this.appliedIndex < this.commitIndex ||
+      !sameHardState(this.savedFormOfHardState(), this.lastSavedHardState)
+    );
+  }
+
+  ready(): Ready | undefined {
+    this.flushBroadcasts();
+    if (!this.hasReady()) return undefined;
+    const hardState = this.savedFormOfHardState();
+    const changed = !sameHardState(hardState, this.lastSavedHardState);
+    const entries = this.log.takeUnstable();
+    const last = entries[entries.length - 1];
+    if (last !== undefined) this.unsyncedBatch = { lastIndex: last.index, term: last.term };
+    const committed =
+      this.appliedIndex < this.commitIndex ? this.log.slice(this.appliedIndex + 1, this.commitIndex) : [];
+    const messages = this.outbox;
+    this.outbox = [];
+    return { ...(changed ? { hardState } : {}), entries, messages, committed };
+  }
+
+  advance(rd: Ready): void {
+    if (rd.hardState) this.lastSavedHardState = { ...rd.hardState };
+    const lastCommitted = rd.committed[rd.committed.length - 1];
+    if (lastCommitted !== undefined) {
+      assert(lastCommitted.index === this.appliedIndex + rd.committed.length, 'applied entries contiguous');
+      this.appliedIndex = lastCommitted.index;
+    }
+    const batch = this.unsyncedBatch;
+    this.unsyncedBatch = undefined;
+    if (batch !== undefined) {
+      // The batch is durable; entries truncated since the Ready was taken are not ours to count.
+      this.durableIndex = Math.min(batch.lastIndex, this.log.firstUnstable() - 1);
+      if (this.role === 'leader') this.maybeCommit();
+    }
+  }
+
+  // ---- Elections ------------------------------------------------------------------------------
+
+  private startElection(): void {
+    this.campaign(this.config.preVote ? 'pre-candidate' : 'candidate');
+  }
+
+  private campaign(role: 'pre-candidate' | 'candidate'): void {
+    this.failReads();
+    this.role = role;
+    this.leaderId = 0;
+    this.progress.clear();
+    this.electionElapsedTicks = 0;
+    this.resetElectionTimer();
+    if (role === 'candidate') {
+      this.term++;
+      this.vote = this.id;
+    }
+    this.votes = new Map([[this.id, true]]);
+    if (this.hasVoteQuorum()) {
+      if (role === 'pre-candidate') this.campaign('candidate');
+      else this.becomeLeader();
+      return;
+    }
+    const type = role === 'pre-candidate' ? 'PreVote' : 'RequestVote';
+    const term = role === 'pre-candidate' ? this.term + 1 : this.term;
+    for (const to of this.peers) {
+      this.send({ type, from: this.id, to, term, lastLogIndex: this.log.lastIndex(), lastLogTerm: this.log.lastTerm() });
+    }
+  }
+
+  /** A message from a higher term. Returns false when it must be ignored. */
+  private acceptHigherTerm(m: RaftMessage): boolean {
+    const isVoteRequest = m.type === 'PreVote' || m.type === 'RequestVote';
+    // CheckQuorum lease: while we hear from a live leader, nobody may depose it by asking for votes.
+    if (isVoteRequest && this.inLease()) return false;
+    if (m.type === 'PreVote') return true; // a pre-vote changes nobody's term
+    if (m.type === 'PreVoteResp' && m.granted) return true; // a grant for the term we would start
+    const leader = m.type === 'AppendEntries' || m.type === 'Heartbeat' ? m.from : 0;
+    this.becomeFollower(m.term, leader);
+    return true;
+  }
+
+  private inLease(): boolean {
+    return this.config.checkQuorum && this.leaderId !== 0 && this.electionElapsedTicks < this.config.electionTimeoutTicks;
+  }
+
+  /** A message from an older term: tell a stale leader or pre-candidate the current term. */
+  private answerStaleTerm(m: RaftMessage): void {
+    if (m.type === 'AppendEntries' || m.type === 'Heartbeat') {
+      this.send(this.appendResponse(m.from, false, 0, 0, 0, 0));
+    } else if (m.type === 'PreVote') {
+      this.send({ type: 'PreVoteResp', from: this.id, to: m.from, term: this.term, granted: false });
+    }
+  }
+
+  private handleVoteRequest(m: VoteRequest): void {
+    const logOk = this.config.bug === 'vote-ignores-log' || this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    if (m.type === 'PreVote') {
+      const granted = logOk && m.term > this.term;
+      this.send({ type: 'PreVoteResp', from: this.id, to: m.from, term: granted ? m.term : this.term, granted });
+      return;
+    }
+    const canVote = this.vote === 0 || this.vote === m.from;
+    const granted = canVote && logOk && this.leaderId === 0;
+    if (granted) {
+      this.vote = m.from;
+      this.electionElapsedTicks = 0;
+    }
+    this.send({ type: 'RequestVoteResp', from: this.id, to: m.from, term: this.term, granted });
+  }
+
+  private handleVoteResponse(m: VoteResponse): void {
+    const expected = this.role === 'pre-candidate' ? 'PreVoteResp' : 'RequestVoteResp';
+    if (m.type !== expected) return;
+    if (m.type === 'PreVoteResp' && m.term !== this.term + 1 && m.granted) return;
+    if (m.type === 'RequestVoteResp' && this.role !== 'candidate') return;
+    this.votes.set(m.from, m.granted);
+    if (this.hasVoteQuorum()) {
+      if (this.role === 'pre-candidate') this.campaign('candidate');
+      else this.becomeLeader();
+      return;
+    }
+    const rejections = [...this.votes.values()].filter((g) => !g).length;
+    if (rejections >= quorumSize(this.config.voters.length)) this.becomeFollower(this.term, 0);
+  }
+
+  private hasVoteQuorum(): boolean {
+    const grants = [...this.votes.values()].filter((g) => g).length;
+    return grants >= quorumSize(this.config.voters.length);
+  }
+
+  private becomeFollower(term: number, leaderId: NodeId): void {
+    assert(term >= this.term, `becomeFollower into older term ${term} < ${this.term}`);
+    if (term > this.term) {
+      this.term = term;
+      this.vote = 0;
+    }
+    if (this.role === 'leader' || leaderId !== this.leaderId) this.failReads();
+    this.role = 'follower';
+    this.leaderId = leaderId;
+    this.progress.clear();
+    this.electionElapsedTicks = 0;
+    this.resetElectionTimer();
+  }
+
+  private becomeLeader(): void {
+    assert(this.role === 'candidate', `only a candidate becomes leader, not a ${this.role}`);
+    this.role = 'leader';
+    this.leaderId = this.id;
+    this.electionElapsedTicks = 0;
+    this.heartbeatElapsedTicks = 0;
+    for (const peer of this.peers) {
+      const pr = new Progress(this.log.lastIndex() + 1, this.config.maxInflightAppends);
+      pr.recentActive = true;
+      this.progress.set(peer, pr);
+    }
+    // A no-op of our own term: it lets entries of earlier terms commit, and ReadIndex needs it.
+    this.propose({ type: 'noop' });
+  }
+
+  private resetElectionTimer(): void {
+    const base = this.config.electionTimeoutTicks;
+    this.randomizedElectionTimeoutTicks = this.rng.int(base, 2 * base - 1);
+  }
+
+  private tickLeader(): void {
+    this.heartbeatElapsedTicks++;
+    if (this.heartbeatElapsedTicks >= this.config.heartbeatIntervalTicks) {
+      this.heartbeatElapsedTicks = 0;
+      this.heartbeatPending = true;
+    }
+    if (this.electionElapsedTicks < this.config.electionTimeoutTicks) return;
+    this.electionElapsedTicks = 0;
+    if (!this.config.checkQuorum) return;
+    let active = 1;
+    for (const pr of this.progress.values()) {
+      if (pr.recentActive) active++;
+      pr.recentActive = false;
+    }
+    // CheckQuorum: a leader cut off from a majority steps down instead of serving a minority.
+    if (active < quorumSize(this.config.voters.length)) this.becomeFollower(this.term, 0);
+  }
+
+  // ---- Replication: follower side -------------------------------------------------------------
+
+  private handleAppendEntries(m: AppendEntries): void {
+    this.followLeader(m.from);
+    if (m.prevLogIndex < this.commitIndex) {
+      // Everything up to our commit index matches any leader's log; say so.
+      this.send(this.appendResponse(m.from, true, this.commitIndex, m.prevLogIndex, 0, 0));
+      return;
+    }
+    if (!this.log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
+      this.rejectAppend(m);
+      return;
+    }
+    const lastCovered = Math.max(m.prevLogIndex, this.log.appendFromLeader(m.entries, this.config.bug !== 'no-truncate'));
+    if (this.config.bug !== 'no-truncate') this.durableIndex = Math.min(this.durableIndex, this.log.firstUnstable() - 1);
+    this.advanceCommit(Math.min(m.commit, lastCovered));
+    this.send(this.appendResponse(m.from, true, lastCovered, m.prevLogIndex, 0, 0));
+  }
+
+  private rejectAppend(m: AppendEntries): void {
+    const ours = this.log.termOrUndefined(m.prevLogIndex);
+    const conflictTerm = ours ?? 0;
+    const conflictIndex =
+      ours === undefined ? this.log.lastIndex() + 1 : this.log.firstIndexOfTerm(ours, m.prevLogIndex);
+    assert(conflictIndex > this.commitIndex, 'a committed entry never conflicts with a leader');
+    this.send(this.appendResponse(m.from, false, 0, m.prevLogIndex, conflictTerm, conflictIndex));
+  }
+
+  private handleHeartbeat(m: Heartbeat): void {
+    this.followLeader(m.from);
+    this.advanceCommit(Math.min(m.commit, this.log.lastIndex()));
+    const resp: HeartbeatResp = { type: 'HeartbeatResp', from: this.id, to: m.from, term: this.term, readContext: m.readContext };
+    this.send(resp);
+  }
+
+  private followLeader(leader: NodeId): void {
+    if (this.role !== 'follower' || this.leaderId !== leader) this.becomeFollower(this.term, leader);
+    this.electionElapsedTicks = 0;
+  }
+
+  private advanceCommit(index: number): void {
+    if (index > this.commitIndex) this.commitIndex = index;
+  }
+
+  private appendResponse(
+    to: NodeId,
+    success: boolean,
+    matchIndex: number,
+    rejectedIndex: number,
+    conflictTerm: number,
+    conflictIndex: number,
+  ): AppendEntriesResp {
+    return { type: 'AppendEntriesResp', from: this.id, to, term: this.term, success, matchIndex, rejectedIndex, conflictTerm, conflictIndex };
+  }
+
+  // ---- Replication: leader side ---------------------------------------------------------------
+
+  private handleAppendResponse(m: AppendEntriesResp): void {
+    const pr = this.progress.get(m.from);
+    if (this.role !== 'leader' || pr === undefined) return;
+    pr.recentActive = true;
+    if (m.success) {
+      if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
+      this.sendAppend(m.from, false);
+      return;
+    }
+    const stale = pr.state === 'replicate' ? m.rejectedIndex <= pr.matchIndex : m.rejectedIndex !== pr.nextIndex - 1;
+    if (stale) return;
+    let next = m.conflictIndex;
+    if (m.conflictTerm > 0) {
+      const ourLast = this.log.lastIndexOfTerm(m.conflictTerm);
+      if (ourLast > 0) next = ourLast + 1;
+    }
+    pr.backTrack(Math.min(next, m.rejectedIndex));
+    this.sendAppend(m.from, false);
+  }
+
+  private handleHeartbeatResponse(m: HeartbeatResp): void {
+    const pr = this.progress.get(m.from);
+    if (this.role !== 'leader' || pr === undefined) return;
+    pr.recentActive = true;
+    if (m.readContext > pr.readAcked) {
+      pr.readAcked = m.readContext;
+      this.confirmReads();
+    }
+    if (pr.matchIndex >= this.log.lastIndex()) return;
+    // The follower is alive but behind: an append or its answer may have been lost.
+    if (pr.state === 'probe' || !pr.canSend()) pr.becomeProbe();
+    this.sendAppend(m.from, false);
+  }
+
+  private confirmReads(): void {
+    if (!this.reads.hasUnconfirmed()) return;
+    const acked = [this.reads.currentContext(), ...[...this.progress.values()].map((pr) => pr.readAcked)];
+    this.reads.confirmUpTo(majorityIndex(acked));
+  }
+
+  /** Sends the follower what it lacks (or, with `withCommit`, at least the current commit index). */
+  private sendAppend(to: NodeId, withCommit: boolean): void {
+    const pr = this.progress.get(to);
+    assert(pr !== undefined, `no progress for ${to}`);
+    if (!pr.canSend()) return;
+    const last = this.log.lastIndex();
+    const hasEntries = pr.nextIndex <= last;
+    if (!hasEntries && !withCommit && pr.state === 'replicate') return;
+    const prevLogIndex = pr.nextIndex - 1;
+    const entries = hasEntries
+      ? this.log.slice(pr.nextIndex, last, this.config.maxEntriesPerAppend, this.config.maxBytesPerAppend)
+      : [];
+    this.send({
+      type: 'AppendEntries', from: this.id, to, term: this.term,
+      prevLogIndex, prevLogTerm: this.log.term(prevLogIndex), entries, commit: this.commitIndex,
+    });
+    pr.sent(prevLogIndex + entries.length);
+  }
+
+  private flushBroadcasts(): void {
+    if (this.role !== 'leader') {
+      this.broadcastPending = false;
+      this.heartbeatPending = false;
+      return;
+    }
+    if (this.broadcastPending) {
+      this.broadcastPending = false;
+      for (const peer of this.peers) this.sendAppend(peer, false);
+    }
+    if (this.heartbeatPending) {
+      this.heartbeatPending = false;
+      for (const [to, pr] of this.progress) {
+        const hb: Heartbeat = {
+          type: 'Heartbeat', from: this.id, to, term: this.term,
+          commit: Math.min(pr.matchIndex, this.commitIndex), readContext: this.reads.currentContext(),
+        };
+        this.send(hb);
+      }
+    }
+  }
+
+  /** Commit the highest index a majority holds, but only by counting entries of our own term. */
+  private maybeCommit(): void {
+    const matches = [this.durableIndex, ...[...this.progress.values()].map((pr) => pr.matchIndex)];
+    const index = majorityIndex(matches);
+    if (index <= this.commitIndex) return;
+    // Figure 8: an entry of an earlier term on a majority can still be overwritten.
+    if (this.log.term(index) !== this.term && this.config.bug !== 'commit-old-term') return;
+    this.commitIndex = index;
+    for (const peer of this.peers) this.sendAppend(peer, true);
+    if (this.reads.releaseDeferred(this.commitIndex)) {
+      if (this.peers.length === 0) this.reads.confirmUpTo(this.reads.currentContext());
+      else this.heartbeatPending = true;
+    }
+  }
+
+  private committedInCurrentTerm(): boolean {
+    return this.log.termOrUndefined(this.commitIndex) === this.term;
+  }
+
+  private failReads(): void {
+    this.reads.failAll();
+  }
+
+  private send(m: RaftMessage): void {
+    this.outbox.push(m);
+  }
+
+  private savedFormOfHardState(): HardState {
+    // TEST-ONLY bug: the vote never reaches storage, so a restarted node can vote twice in a term.
+    const vote = this.config.bug === 'forget-vote' ? 0 : this.vote;
+    return { term: this.term, vote, commit: this.commitIndex };
+  }
+}
+
+function sameHardState(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+}
+

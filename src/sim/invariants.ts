@@ -1,0 +1,111 @@
+/**
+ * Raft's safety properties, checked as the simulation runs (after every event in tests):
+ *  - Election Safety: at most one leader per term.
+ *  - Log Matching: two logs with an entry of the same index and term agree on it and on every
+ *    entry before it. Checked incrementally: every (index, term) pair must always carry the
+ *    same data and follow the same previous term; by induction the prefixes are identical.
+ *  - State Machine Safety: no two nodes apply different commands at the same index.
+ *  - Leader Completeness: a committed entry is in the log of every later leader.
+ * A violation is recorded (the first one wins) rather than thrown, so the simulator can report it
+ * with the seed that replays it.
+ */
+import type { KvNode } from '../core/node.ts';
+import type { Entry, EntryData, NodeId, Ready } from '../core/types.ts';
+
+export interface InvariantViolation {
+  invariant: 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness';
+  timeMs: number;
+  message: string;
+}
+
+export class InvariantChecker {
+  violation: InvariantViolation | undefined;
+  private readonly leaderOfTerm = new Map<number, NodeId>();
+  private readonly entryAt = new Map<string, { data: EntryData; prevTerm: number }>();
+  private readonly appliedAt: EntryData[] = [];
+  /** Committed entries, by index - 1, as the first node to commit them saw them. */
+  private readonly committedAt: EntryData[] = [];
+  private readonly wasLeaderInTerm = new Map<NodeId, number>();
+
+  /** When a node hands entries to storage (its log is consistent with them at that moment). */
+  onPersist(nodeId: NodeId, node: KvNode, entries: readonly Entry[], nowMs: number): void {
+    let prevTerm = entries.length > 0 && entries[0]!.index > 1 ? (node.raft.log.termOrUndefined(entries[0]!.index - 1) ?? -1) : 0;
+    for (const entry of entries) {
+      this.checkLogMatching(nodeId, entry, prevTerm, nowMs);
+      prevTerm = entry.term;
+    }
+  }
+
+  /** After a node applied a Ready's committed entries. */
+  onApplied(nodeId: NodeId, node: KvNode, rd: Ready, nowMs: number): void {
+    for (const entry of rd.committed) this.checkApplied(nodeId, entry, nowMs);
+    this.recordCommitted(node);
+  }
+
+  /** After every simulator event: roles and terms of the running nodes. */
+  afterEvent(nodes: readonly { id: NodeId; node: KvNode | undefined }[], nowMs: number): void {
+    for (const { id, node } of nodes) {
+      if (node === undefined || node.raft.role !== 'leader') continue;
+      const term = node.raft.term;
+      const known = this.leaderOfTerm.get(term);
+      if (known !== undefined && known !== id) {
+        this.fail('election-safety', nowMs, `term ${term} has two leaders: ${known} and ${id}`);
+      }
+      this.leaderOfTerm.set(term, id);
+      if (this.wasLeaderInTerm.get(id) !== term) {
+        this.wasLeaderInTerm.set(id, term);
+        this.checkLeaderCompleteness(id, node, nowMs);
+      }
+    }
+  }
+
+  private checkLogMatching(nodeId: NodeId, entry: Entry, prevTerm: number, nowMs: number): void {
+    const key = `${entry.index}:${entry.term}`;
+    const seen = this.entryAt.get(key);
+    if (seen === undefined) {
+      this.entryAt.set(key, { data: entry.data, prevTerm });
+      return;
+    }
+    if (seen.data !== entry.data && !sameData(seen.data, entry.data)) {
+      this.fail('log-matching', nowMs, `node ${nodeId}: entry ${key} carries different data on different nodes`);
+    } else if (seen.prevTerm !== prevTerm) {
+      this.fail('log-matching', nowMs, `node ${nodeId}: entry ${key} follows term ${prevTerm}, elsewhere term ${seen.prevTerm}`);
+    }
+  }
+
+  private checkApplied(nodeId: NodeId, entry: Entry, nowMs: number): void {
+    const seen = this.appliedAt[entry.index - 1];
+    if (seen === undefined) this.appliedAt[entry.index - 1] = entry.data;
+    else if (seen !== entry.data && !sameData(seen, entry.data)) {
+      this.fail('state-machine-safety', nowMs, `node ${nodeId} applied a different command at index ${entry.index}`);
+    }
+  }
+
+  private recordCommitted(node: KvNode): void {
+    const log = node.raft.log;
+    for (let index = this.committedAt.length + 1; index <= node.raft.commitIndex; index++) {
+      this.committedAt.push(log.entry(index).data);
+    }
+  }
+
+  private checkLeaderCompleteness(id: NodeId, node: KvNode, nowMs: number): void {
+    const log = node.raft.log;
+    for (let index = 1; index <= this.committedAt.length; index++) {
+      const committed = this.committedAt[index - 1]!;
+      const ours = index <= log.lastIndex() ? log.entry(index).data : undefined;
+      if (ours === undefined || (ours !== committed && !sameData(ours, committed))) {
+        this.fail('leader-completeness', nowMs, `leader ${id} (term ${node.raft.term}) lacks committed entry ${index}`);
+        return;
+      }
+    }
+  }
+
+  private fail(invariant: InvariantViolation['invariant'], timeMs: number, message: string): void {
+    this.violation ??= { invariant, timeMs, message };
+  }
+}
+
+/** Entries are shared by reference inside the simulator; compare by value only when they differ. */
+function sameData(a: EntryData, b: EntryData): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

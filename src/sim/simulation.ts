@@ -1,0 +1,374 @@
+/**
+ * The deterministic simulator: the real core and the real node loop, driven by a virtual clock
+ * and a seeded network model instead of threads and timers. Same seed and options, same run.
+ *
+ * Every node ticks every `tickMs` of virtual time (with a seeded phase, so nodes are not in
+ * lock-step). Persistence takes a seeded virtual latency; a crash before it completes loses
+ * the batch, as a crash of a real machine would.
+ */
+import { assert } from '../core/assert.ts';
+import type { BugName } from '../core/bugs.ts';
+import { DEFAULT_RAFT_TUNING, type RaftConfig } from '../core/raft.ts';
+import { KvNode } from '../core/node.ts';
+import { NodeLoop } from '../core/node-loop.ts';
+import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
+import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';
+import type { History } from '../check/history.ts';
+import { SimClient } from './client.ts';
+import { EventQueue } from './event-queue.ts';
+import { HistoryRecorder } from './history-recorder.ts';
+import { InvariantChecker, type InvariantViolation } from './invariants.ts';
+import { Network, type NetworkOptions, type NetworkStats } from './network.ts';
+import { SeededRng, deriveSeed } from './random.ts';
+import { TraceBuffer, type TraceEvent } from './trace.ts';
+
+export type RaftTuning = Partial<Omit<RaftConfig, 'id' | 'voters' | 'bug'>>;
+
+export interface SimulationOptions {
+  nodes?: number;
+  seed?: number;
+  tickMs?: number;
+  raft?: RaftTuning;
+  network?: Partial<NetworkOptions>;
+  /** [min, max] virtual ms for a batch to become durable. */
+  diskLatencyMs?: [number, number];
+  clientTimeoutMs?: number;
+  /** Check the safety invariants after every event (on by default). */
+  invariants?: boolean;
+  /** Keep a trace of every event, up to this many (0 = off). */
+  traceLimit?: number;
+  /** TEST-ONLY known-bad protocol variant. */
+  bug?: BugName;
+}
+
+export interface NodeStatusView {
+  id: NodeId;
+  role: Role | 'crashed';
+  term: number;
+  commitIndex: number;
+  lastIndex: number;
+  alive: boolean;
+}
+
+export interface SimulationStats extends NetworkStats {
+  events: number;
+  elections: number;
+}
+
+interface SimNode {
+  id: NodeId;
+  storage: MemoryStorage;
+  node: KvNode | undefined;
+  loop: NodeLoop | undefined;
+  /** Bumped at every crash and restart; events of an older epoch are ignored. */
+  epoch: number;
+  restarts: number;
+}
+
+export const MAX_NODES = 9;
+
+export class Simulation {
+  readonly seed: number;
+  readonly nodeIds: readonly NodeId[];
+  readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
+  private nowMs = 0;
+  private readonly queue = new EventQueue();
+  private readonly rng: SeededRng;
+  private readonly network: Network;
+  private readonly nodes: SimNode[];
+  private readonly clients = new Map<string, SimClient>();
+  private readonly recorder = new HistoryRecorder();
+  private readonly invariants: InvariantChecker | undefined;
+  private readonly traceBuffer: TraceBuffer;
+  private eventCount = 0;
+  private electionCount = 0;
+  private lastRoles = new Map<NodeId, string>();
+
+  constructor(options: SimulationOptions = {}) {
+    const nodes = options.nodes ?? 5;
+    assert(Number.isInteger(nodes) && nodes >= 1 && nodes <= MAX_NODES, `nodes must be 1..${MAX_NODES}, got ${nodes}`);
+    this.seed = options.seed ?? 1;
+    this.options = {
+      nodes, seed: this.seed, tickMs: options.tickMs ?? 10, diskLatencyMs: options.diskLatencyMs ?? [0, 2],
+      clientTimeoutMs: options.clientTimeoutMs ?? 300, invariants: options.invariants ?? true,
+      traceLimit: options.traceLimit ?? 0, bug: options.bug, raft: options.raft,
+    };
+    this.rng = new SeededRng(deriveSeed(this.seed, 0));
+    this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), options.network);
+    this.invariants = this.options.invariants ? new InvariantChecker() : undefined;
+    this.traceBuffer = new TraceBuffer(this.options.traceLimit);
+    this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
+    this.nodes = this.nodeIds.map((id) => ({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0 }));
+    for (const n of this.nodes) this.start(n);
+  }
+
+  // ---- Time -------------------------------------------------------------------------------------
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  runFor(ms: number): void {
+    assert(ms >= 0, 'runFor: negative duration');
+    const until = this.nowMs + ms;
+    while ((this.queue.peekTime() ?? Infinity) <= until) this.processNext();
+    this.nowMs = until;
+  }
+
+  /** Runs until `predicate` holds (checked after every event) or `maxMs` pass. */
+  runUntil(predicate: () => boolean, maxMs: number): boolean {
+    const until = this.nowMs + maxMs;
+    if (predicate()) return true;
+    while ((this.queue.peekTime() ?? Infinity) <= until) {
+      this.processNext();
+      if (predicate()) return true;
+    }
+    this.nowMs = until;
+    return predicate();
+  }
+
+  private processNext(): void {
+    const event = this.queue.pop()!;
+    this.nowMs = event.timeMs;
+    this.eventCount++;
+    event.run();
+    this.observeRoles();
+  }
+
+  private schedule(delayMs: number, run: () => void): void {
+    this.queue.push(this.nowMs + delayMs, run);
+  }
+
+  // ---- Nodes --------------------------------------------------------------------------------------
+
+  private start(n: SimNode): void {
+    n.epoch++;
+    const epoch = n.epoch;
+    const rng = new SeededRng(deriveSeed(this.seed, 2, n.id, n.restarts));
+    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...this.options.raft, id: n.id, voters: [...this.nodeIds], bug: this.options.bug }, n.storage.load(), rng);
+    n.node = node;
+    n.loop = new NodeLoop(node, {
+      persist: (batch, done) => this.persist(n, epoch, batch, done),
+      send: (messages) => this.sendAll(messages),
+      applied: (rd) => this.onApplied(n, rd),
+    }, this.options.bug);
+    const phaseMs = this.rng.int(0, this.options.tickMs - 1);
+    this.schedule(phaseMs, () => this.tick(n, epoch));
+  }
+
+  private tick(n: SimNode, epoch: number): void {
+    if (n.epoch !== epoch || n.node === undefined) return;
+    n.node.tick();
+    this.runLoop(n);
+    this.schedule(this.options.tickMs, () => this.tick(n, epoch));
+  }
+
+  private runLoop(n: SimNode): void {
+    n.loop!.run();
+  }
+
+  private persist(n: SimNode, epoch: number, batch: StorageBatch, done: () => void): void {
+    this.invariants?.onPersist(n.id, n.node!, batch.entries, this.nowMs);
+    n.storage.write(batch);
+    const [min, max] = this.options.diskLatencyMs;
+    const latencyMs = this.rng.int(min, max);
+    if (latencyMs === 0) {
+      n.storage.sync();
+      done();
+      return;
+    }
+    this.schedule(latencyMs, () => {
+      if (n.epoch !== epoch) return;
+      n.storage.sync();
+      done();
+    });
+  }
+
+  private onApplied(n: SimNode, rd: Ready): void {
+    this.invariants?.onApplied(n.id, n.node!, rd, this.nowMs);
+  }
+
+  private sendAll(messages: Message[]): void {
+    for (const m of messages) {
+      const delays = this.network.plan(m);
+      if (delays.length === 0) this.traceBuffer.add({ timeMs: this.nowMs, kind: 'drop', ...describe(m) });
+      else this.traceBuffer.add({ timeMs: this.nowMs, kind: 'send', ...describe(m) });
+      for (const delayMs of delays) this.schedule(delayMs, () => this.deliver(m));
+    }
+  }
+
+  private deliver(m: Message): void {
+    if (m.type === 'ClientReply') {
+      this.network.stats.messagesDelivered++;
+      this.clients.get(m.to)?.receive(m as ClientReply);
+      return;
+    }
+    const n = this.nodes[m.to - 1];
+    // A message in flight when a partition forms, or to a crashed node, is lost.
+    if (n?.node === undefined || !this.network.canReach(m.from, m.to)) {
+      this.network.stats.messagesDropped++;
+      this.traceBuffer.add({ timeMs: this.nowMs, kind: 'drop', ...describe(m) });
+      return;
+    }
+    this.network.stats.messagesDelivered++;
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'deliver', ...describe(m) });
+    n.node.step(m);
+    this.runLoop(n);
+  }
+
+  private observeRoles(): void {
+    const view = this.nodes;
+    this.invariants?.afterEvent(view, this.nowMs);
+    for (const n of view) {
+      const node = n.node;
+      const key = node === undefined ? 'crashed' : `${node.raft.role}:${node.raft.term}`;
+      if (this.lastRoles.get(n.id) === key) continue;
+      this.lastRoles.set(n.id, key);
+      if (node?.raft.role === 'leader') this.electionCount++;
+      this.traceBuffer.add({ timeMs: this.nowMs, kind: 'state', node: n.id, role: node?.raft.role ?? 'crashed', term: node?.raft.term ?? 0 });
+    }
+  }
+
+  // ---- Faults ---------------------------------------------------------------------------------------
+
+  /** The node stops: memory is lost, and so is any batch whose persistence had not completed. */
+  crash(id: NodeId): void {
+    const n = this.simNode(id);
+    if (n.node === undefined) return;
+    n.loop!.stop();
+    n.storage.crash();
+    n.node = undefined;
+    n.loop = undefined;
+    n.epoch++;
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'crash', node: id });
+    this.observeRoles();
+  }
+
+  /** A crashed node comes back, rebuilt from its durable state only. */
+  restart(id: NodeId): void {
+    const n = this.simNode(id);
+    if (n.node !== undefined) return;
+    n.restarts++;
+    this.start(n);
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'restart', node: id });
+    this.observeRoles();
+  }
+
+  /** Crash, erase its disk, restart empty (unsafe on purpose: it forgets its votes). */
+  wipe(id: NodeId): void {
+    this.crash(id);
+    this.simNode(id).storage.wipe();
+    this.restart(id);
+  }
+
+  partition(groups: NodeId[][]): void {
+    for (const group of groups) for (const id of group) this.simNode(id);
+    this.network.partition(groups, this.nodeIds);
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: JSON.stringify(groups) });
+  }
+
+  isolate(id: NodeId): void {
+    this.simNode(id);
+    this.network.isolate(id, this.nodeIds);
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: `isolate ${id}` });
+  }
+
+  /** One-way cut: messages from `from` to `to` are lost; the other direction still works. */
+  cutLink(from: NodeId, to: NodeId): void {
+    this.simNode(from);
+    this.simNode(to);
+    this.network.cutLink(from, to);
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: `cut ${from}->${to}` });
+  }
+
+  heal(): void {
+    this.network.heal();
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'heal' });
+  }
+
+  setNetwork(options: Partial<NetworkOptions>): void {
+    this.network.setOptions(options);
+  }
+
+  // ---- Clients ------------------------------------------------------------------------------------
+
+  client(name?: string): SimClient {
+    const id = name ?? `c${this.clients.size + 1}`;
+    assert(!this.clients.has(id), `client ${id} exists`);
+    const client = new SimClient(id, {
+      nowMs: () => this.nowMs,
+      nodeIds: () => this.nodeIds,
+      send: (m) => this.sendAll([m]),
+      schedule: (delayMs, run) => this.schedule(delayMs, run),
+      randomInt: (min, max) => this.rng.int(min, max),
+    }, this.recorder, this.options.clientTimeoutMs);
+    this.clients.set(id, client);
+    return client;
+  }
+
+  // ---- Observation -------------------------------------------------------------------------------
+
+  /** The leader of the highest term among running nodes. */
+  leader(): NodeId | undefined {
+    let best: KvNode | undefined;
+    for (const n of this.nodes) {
+      const node = n.node;
+      if (node?.raft.role === 'leader' && (best === undefined || node.raft.term > best.raft.term)) best = node;
+    }
+    return best?.id;
+  }
+
+  status(): NodeStatusView[] {
+    return this.nodes.map((n) => {
+      const s = n.node?.status();
+      const durable = n.storage.durableState();
+      return {
+        id: n.id, role: s?.role ?? 'crashed', term: s?.term ?? durable.hardState.term,
+        commitIndex: s?.commitIndex ?? durable.hardState.commit, lastIndex: s?.lastIndex ?? durable.entries.length,
+        alive: n.node !== undefined,
+      };
+    });
+  }
+
+  /** The node's KV contents as applied so far (undefined when crashed). */
+  appliedState(id: NodeId): Map<string, string> | undefined {
+    const node = this.simNode(id).node;
+    return node === undefined ? undefined : new Map(node.kv.data);
+  }
+
+  /** Direct access to a running node, for tests and the trace. */
+  node(id: NodeId): KvNode | undefined {
+    return this.simNode(id).node;
+  }
+
+  history(): History {
+    return this.recorder.history();
+  }
+
+  stats(): SimulationStats {
+    return { ...this.network.stats, events: this.eventCount, elections: this.electionCount };
+  }
+
+  violation(): InvariantViolation | undefined {
+    return this.invariants?.violation;
+  }
+
+  trace(): TraceEvent[] {
+    return this.traceBuffer.events();
+  }
+
+  isPartitioned(): boolean {
+    return this.network.isPartitioned();
+  }
+
+  private simNode(id: NodeId): SimNode {
+    const n = this.nodes[id - 1];
+    assert(n !== undefined && n.id === id, `no node ${id} (nodes are 1..${this.nodes.length})`);
+    return n;
+  }
+}
+
+function describe(m: Message): Partial<TraceEvent> {
+  const term = 'term' in m ? m.term : undefined;
+  return { from: m.from, to: m.to, msg: m.type, ...(term !== undefined ? { term } : {}) };
+}
