@@ -1,0 +1,162 @@
+/**
+ * The contract between the browser runtime (workers, bus, IndexedDB) and the UI. The UI only ever
+ * talks to a `ClusterController`; the runtime implements it. All data here is plain and
+ * structured-clone safe. Documented in docs/runtime.md.
+ */
+import type { KvCommand, KvResult } from '../core/kv-types.ts';
+import type { MessageType, NodeId, Role } from '../core/types.ts';
+
+export type NodeCount = 3 | 5 | 7;
+
+export interface NetworkSettings {
+  /** [min, max] added one-way delay per message in ms (scaled by speed like everything else). */
+  delayMs: [number, number];
+  dropRate: number;
+  duplicateRate: number;
+}
+
+export interface ClusterConfig {
+  nodes: NodeCount;
+  /** Virtual ms per Raft tick at speed 1. */
+  tickMs: number;
+  electionTimeoutTicks: number;
+  heartbeatIntervalTicks: number;
+  network: NetworkSettings;
+  /** Time scale: 1 = real time; 0.05 = slow motion (20x slower). Ticks and delays scale by 1/speed. */
+  speed: number;
+}
+
+export type StorageMode = 'indexeddb' | 'memory-fallback';
+
+/** A log entry as the UI shows it. */
+export interface EntryView {
+  index: number;
+  term: number;
+  /** "noop", "SET k v", "DEL k", "CAS k a b" (values shortened for display; full text on demand). */
+  label: string;
+  clientId?: string;
+}
+
+export interface ProgressView {
+  peer: NodeId;
+  matchIndex: number;
+  nextIndex: number;
+  state: 'probe' | 'replicate';
+  inflight: number;
+}
+
+export interface NodeView {
+  id: NodeId;
+  /** crashed: worker terminated (or failed to start); see `error`. */
+  role: Role | 'crashed';
+  alive: boolean;
+  term: number;
+  vote: NodeId;
+  leaderId: NodeId;
+  commitIndex: number;
+  appliedIndex: number;
+  lastIndex: number;
+  /** Election timer, for the arc that runs down. */
+  electionElapsedTicks: number;
+  electionTimeoutTicks: number;
+  /** While a (pre-)candidate: who granted (true) or refused (false). */
+  votes: { from: NodeId; granted: boolean }[];
+  /** Leader only. */
+  progress: ProgressView[];
+  /** The last entries of the log (at most LOG_TAIL_ENTRIES); older ones via readLog(). */
+  logTail: EntryView[];
+  /** The KV contents as applied (bounded: at most KV_VIEW_KEYS keys, sorted). */
+  kv: [string, string][];
+  kvSize: number;
+  /** What is on disk, next to what is only in memory. */
+  durable: { term: number; vote: NodeId; commit: number; lastIndex: number };
+  storage: StorageMode;
+  /** Why the node is crashed or refused to start (assertion, corrupted record, worker error). */
+  error?: string;
+}
+
+export const LOG_TAIL_ENTRIES = 200;
+export const KV_VIEW_KEYS = 500;
+
+export interface InFlightMessage {
+  id: number;
+  from: NodeId | string;
+  to: NodeId | string;
+  type: MessageType;
+  term: number;
+  /** Wall-clock ms (performance.now()) when sent and when due; the UI animates between them. */
+  sentAt: number;
+  dueAt: number;
+  /** For the inspector: every field of the message except bulky entry payloads. */
+  summary: Record<string, unknown>;
+  /** A response that refuses (vote not granted, append rejected). */
+  rejected: boolean;
+}
+
+export type ClusterEvent =
+  | { kind: 'sent'; at: number; message: InFlightMessage }
+  | { kind: 'delivered'; at: number; id: number }
+  | { kind: 'dropped'; at: number; id: number; reason: 'loss' | 'partition' | 'crashed' | 'manual' }
+  | { kind: 'role'; at: number; node: NodeId; role: Role | 'crashed'; term: number }
+  | { kind: 'commit'; at: number; node: NodeId; commitIndex: number }
+  | { kind: 'warning'; at: number; message: string };
+
+export interface ClusterSnapshot {
+  config: ClusterConfig;
+  nodes: NodeView[];
+  inFlight: InFlightMessage[];
+  /** cut[from][to] true = messages from `from` to `to` are lost (one-way cuts possible). */
+  cut: Record<NodeId, Record<NodeId, boolean>>;
+  paused: boolean;
+  /** Storage problems and other conditions the page must show. */
+  warnings: string[];
+}
+
+export interface ConsoleReply {
+  ok: boolean;
+  /** Text for the console: the result ("OK", the value, "(nil)", the keys) or the error. */
+  text: string;
+  result?: KvResult;
+  error?: string;
+  /** The node that answered, and the nodes tried before it (redirects, retries). */
+  answeredBy?: NodeId;
+  path: NodeId[];
+  latencyMs: number;
+}
+
+export interface ClusterController {
+  snapshot(): ClusterSnapshot;
+  /** Events in batches (at most once per animation frame). Returns an unsubscribe function. */
+  subscribe(listener: (events: ClusterEvent[]) => void): () => void;
+
+  crash(id: NodeId): void;
+  restart(id: NodeId): void;
+  /** Deletes the node's database and restarts it empty. Can break safety: the UI warns first. */
+  wipe(id: NodeId): void;
+  forceTimeout(id: NodeId): void;
+  isolate(id: NodeId): void;
+  rejoin(id: NodeId): void;
+  /** Nodes in different groups cannot talk. */
+  partition(groups: NodeId[][]): void;
+  /** One-way cut (or repair, with cut = false) of from -> to. */
+  setLink(from: NodeId, to: NodeId, cut: boolean): void;
+  heal(): void;
+
+  setNetwork(settings: Partial<NetworkSettings>): void;
+  setSpeed(speed: number): void;
+  pause(): void;
+  resume(): void;
+  /** While paused: deliver the next due message (returns false if none is in flight). */
+  step(): boolean;
+  deliverNow(messageId: number): void;
+  dropMessage(messageId: number): void;
+
+  /** The console's client (its own exactly-once session), through the bus. */
+  submit(command: KvCommand): Promise<ConsoleReply>;
+  /** Older log entries for the log view. */
+  readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]>;
+
+  /** Wipes every node's database and starts a fresh cluster of `nodes`. */
+  newCluster(nodes: NodeCount): Promise<void>;
+  dispose(): void;
+}
