@@ -5,6 +5,9 @@
  */
 export type HistoryOpName = 'get' | 'set' | 'del' | 'cas' | 'append';
 
+/** Every operation name, in the order the docs list them (for validation and messages). */
+export const HISTORY_OP_NAMES: readonly HistoryOpName[] = ['get', 'set', 'del', 'cas', 'append'];
+
 export interface HistoryOp {
   /** Unique within the history. */
   id: number;
@@ -21,6 +24,11 @@ export interface HistoryOp {
   /**
    * Present exactly when `return` is. get: value seen (null = absent). set/append: ok.
    * del: ok. cas: ok = swapped or not.
+   *
+   * `ok: false` on get, set, del or append means the operation definitely did not take effect
+   * (Jepsen's `:fail`); the checker ignores it. On cas it is an observation: the swap was
+   * refused because the value differed from `expected`. `value` undefined means "not observed"
+   * and constrains nothing (a get that timed out, a del that does not report what it removed).
    */
   result?: { ok: boolean; value?: string | null };
 }
