@@ -1,0 +1,170 @@
+/**
+ * The console's command language: pure parsing, no I/O. Turns a line the person typed into a
+ * KvCommand (or help, or a clear error that gives the right form).
+ *
+ * Words are separated by spaces. A word may be quoted with "double" or 'single' quotes to hold
+ * spaces; inside double quotes, \" \\ \n and \t are escapes. For CAS, the unquoted word nil as
+ * the expected value means "the key is absent"; a quoted "nil" is the three-letter string.
+ */
+import { MAX_KEY_BYTES, MAX_VALUE_BYTES, type KvCommand } from '../../core/kv-types.ts';
+
+export type ParsedLine =
+  | { kind: 'command'; command: KvCommand }
+  | { kind: 'help'; topic: string | undefined }
+  | { kind: 'clear' }
+  | { kind: 'empty' }
+  | { kind: 'error'; message: string };
+
+export interface CommandHelp {
+  name: string;
+  form: string;
+  summary: string;
+}
+
+/** The commands, their forms and what they do: HELP prints this, errors quote `form`. */
+export const COMMANDS: readonly CommandHelp[] = [
+  { name: 'SET', form: 'SET key value', summary: 'store value under key (quote values with spaces: SET greeting "hello world")' },
+  { name: 'GET', form: 'GET key', summary: 'read the value of key, (nil) when absent (a linearizable read through the leader)' },
+  { name: 'DEL', form: 'DEL key', summary: 'delete key; replies with the value it had' },
+  { name: 'KEYS', form: 'KEYS [prefix]', summary: 'list the keys, or those starting with prefix' },
+  { name: 'CAS', form: 'CAS key expected new', summary: 'set key to new only if its value is expected; expected nil means "key absent" (quote "nil" for the literal text)' },
+  { name: 'HELP', form: 'HELP [command]', summary: 'this list, or the form of one command' },
+  { name: 'CLEAR', form: 'CLEAR', summary: 'clear the console output' },
+];
+
+interface Word {
+  text: string;
+  quoted: boolean;
+}
+
+const utf8 = new TextEncoder();
+
+export function parseLine(line: string): ParsedLine {
+  const words = splitWords(line);
+  if (typeof words === 'string') return { kind: 'error', message: words };
+  const first = words[0];
+  if (first === undefined) return { kind: 'empty' };
+  const name = first.text.toUpperCase();
+  const args = words.slice(1);
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (spec === undefined || first.quoted) return { kind: 'error', message: unknownCommand(first.text) };
+  switch (name) {
+    case 'SET':
+      return arity(spec, args, 2, 2) ?? checked({ op: 'set', key: args[0]!.text, value: args[1]!.text });
+    case 'GET':
+      return arity(spec, args, 1, 1) ?? checked({ op: 'get', key: args[0]!.text });
+    case 'DEL':
+      return arity(spec, args, 1, 1) ?? checked({ op: 'del', key: args[0]!.text });
+    case 'KEYS':
+      return arity(spec, args, 0, 1) ?? { kind: 'command', command: { op: 'keys', prefix: args[0]?.text ?? '' } };
+    case 'CAS': {
+      const bad = arity(spec, args, 3, 3);
+      if (bad !== undefined) return bad;
+      const expected = args[1]!;
+      const isNil = !expected.quoted && expected.text.toLowerCase() === 'nil';
+      return checked({ op: 'cas', key: args[0]!.text, expected: isNil ? null : expected.text, value: args[2]!.text });
+    }
+    case 'HELP':
+      return arity(spec, args, 0, 1) ?? { kind: 'help', topic: args[0]?.text.toUpperCase() };
+    case 'CLEAR':
+      return arity(spec, args, 0, 0) ?? { kind: 'clear' };
+    default:
+      return { kind: 'error', message: unknownCommand(first.text) };
+  }
+}
+
+/** The help text: every command (or one), one line each. */
+export function helpText(topic?: string): string[] {
+  if (topic !== undefined) {
+    const spec = COMMANDS.find((c) => c.name === topic);
+    if (spec === undefined) return [unknownCommand(topic)];
+    return [`${spec.form}: ${spec.summary}`];
+  }
+  return [
+    ...COMMANDS.map((c) => `${c.form.padEnd(22)} ${c.summary}`),
+    'Quote words with spaces ("two words"). Up/Down arrows recall earlier commands.',
+  ];
+}
+
+function arity(spec: CommandHelp, args: Word[], min: number, max: number): ParsedLine | undefined {
+  if (args.length >= min && args.length <= max) return undefined;
+  const got = args.length === 0 ? 'no arguments' : args.length === 1 ? '1 argument' : `${args.length} arguments`;
+  const want = min === max ? `${min === 1 ? '1 argument' : `${min} arguments`}` : `${min} to ${max} arguments`;
+  const hint = spec.name === 'SET' && args.length > 2 ? ' (quote a value with spaces: SET key "two words")' : '';
+  return { kind: 'error', message: `${spec.name} takes ${want}, got ${got}. Usage: ${spec.form}${hint}` };
+}
+
+/** Size and emptiness limits, with the same numbers the store enforces (kv-types.ts). */
+function checked(command: KvCommand): ParsedLine {
+  if ('key' in command) {
+    if (command.key.length === 0) return { kind: 'error', message: 'The key must not be empty.' };
+    const keyBytes = utf8.encode(command.key).length;
+    if (keyBytes > MAX_KEY_BYTES) return { kind: 'error', message: `The key is ${keyBytes} bytes; the limit is ${MAX_KEY_BYTES} bytes.` };
+  }
+  const values = command.op === 'set' ? [command.value] : command.op === 'cas' ? [command.expected, command.value] : [];
+  for (const value of values) {
+    if (value === null) continue;
+    const bytes = utf8.encode(value).length;
+    if (bytes > MAX_VALUE_BYTES) {
+      return { kind: 'error', message: `The value is ${bytes} bytes; the limit is ${MAX_VALUE_BYTES} bytes (64 KiB).` };
+    }
+  }
+  return { kind: 'command', command };
+}
+
+function unknownCommand(word: string): string {
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  return `Unknown command "${shown}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Type HELP for their forms.`;
+}
+
+/** Splits a line into words, honouring quotes. Returns an error message for a broken line. */
+function splitWords(line: string): Word[] | string {
+  const words: Word[] = [];
+  let k = 0;
+  while (k < line.length) {
+    const ch = line[k]!;
+    if (ch === ' ' || ch === '\t') {
+      k++;
+      continue;
+    }
+    const word = ch === '"' || ch === "'" ? readQuoted(line, k) : readBare(line, k);
+    if (typeof word === 'string') return word;
+    words.push(word.word);
+    k = word.end;
+  }
+  return words;
+}
+
+function readBare(line: string, start: number): { word: Word; end: number } | string {
+  let k = start;
+  while (k < line.length && line[k] !== ' ' && line[k] !== '\t') {
+    if (line[k] === '"' || line[k] === "'") return `A quote must start a word (at column ${k + 1}); put the whole word in quotes.`;
+    k++;
+  }
+  return { word: { text: line.slice(start, k), quoted: false }, end: k };
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', "'": "'" };
+
+function readQuoted(line: string, start: number): { word: Word; end: number } | string {
+  const quote = line[start]!;
+  let text = '';
+  let k = start + 1;
+  while (k < line.length && line[k] !== quote) {
+    const ch = line[k]!;
+    if (ch === '\\' && quote === '"') {
+      const next = line[k + 1];
+      const escaped = next === undefined ? undefined : ESCAPES[next];
+      if (escaped === undefined) return `Unknown escape \\${next ?? ''} at column ${k + 1}; use \\" \\\\ \\n or \\t.`;
+      text += escaped;
+      k += 2;
+      continue;
+    }
+    text += ch;
+    k++;
+  }
+  if (k >= line.length) return `Unterminated ${quote === '"' ? 'double' : 'single'} quote starting at column ${start + 1}.`;
+  const after = line[k + 1];
+  if (after !== undefined && after !== ' ' && after !== '\t') return `Put a space after the closing quote at column ${k + 1}.`;
+  return { word: { text, quoted: true }, end: k + 1 };
+}
