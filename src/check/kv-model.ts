@@ -1,5 +1,6 @@
 import { assert, unreachable } from '../core/assert.ts';
 import type { HistoryOp, HistoryOpName } from './history.ts';
+import { IntPairMap, MISSING } from './int-pair-map.ts';
 import { REJECTED, type CompiledModel } from './model.ts';
 import { showValue, suffixOf, ValueTable, type Suffix } from './value-table.ts';
 
@@ -36,8 +37,8 @@ class KvModel implements CompiledModel {
   /** cas: the value seen, when reported; ANY otherwise. */
   private readonly seen: Int32Array;
   private readonly appended: Suffix[];
-  /** (state * opCount + op) → state after an append, so each concatenation happens once. */
-  private readonly appendMemo = new Map<number, number>();
+  /** (state, op) → state after an append, so each concatenation happens once. */
+  private readonly appendMemo = new IntPairMap();
 
   constructor(private readonly ops: readonly HistoryOp[]) {
     const n = ops.length;
@@ -114,13 +115,17 @@ class KvModel implements CompiledModel {
   }
 
   private stepAppend(state: number, i: number): number {
-    const memoKey = state * this.ops.length + i;
-    let after = this.appendMemo.get(memoKey);
-    if (after === undefined) {
+    let after = this.appendMemo.get(state, i);
+    if (after === MISSING) {
       after = this.values.appended(state, this.appended[i]!);
-      this.appendMemo.set(memoKey, after);
+      this.appendMemo.set(state, i, after);
     }
     return after;
+  }
+
+  isObserver(i: number): boolean {
+    // A get never writes; a refused operation (a failed one, or a cas that did not swap) neither.
+    return this.names[i] === 'get' || this.outcomes[i] === 'refused';
   }
 
   valueOf(state: number): string | null {

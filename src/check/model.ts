@@ -15,6 +15,11 @@ export interface CompiledModel {
   readonly initialState: number;
   /** The state after operation `opIndex` takes effect in `state`, or REJECTED. */
   step(state: number, opIndex: number): number;
+  /**
+   * True when the operation leaves every state unchanged (a get, a refused cas): the search may
+   * then place it as soon as the model accepts it, without trying alternatives (see search.ts).
+   */
+  isObserver(opIndex: number): boolean;
   /** The key's value in a state, for explanations (null = absent). */
   valueOf(state: number): string | null;
   /** Why `step(state, opIndex)` was REJECTED, in words a person can follow. */

@@ -1,6 +1,7 @@
 import { assert } from '../core/assert.ts';
 import { HEAD, NIL, type EventList } from './event-list.ts';
 import { LinearizationCache } from './linearization-cache.ts';
+import { mix32 } from './hash-mix.ts';
 import { REJECTED, type CompiledModel } from './model.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface SearchLimits {
 
 /** Reading the clock costs more than a search step, so read it only this often. */
 const STEPS_PER_LIMIT_CHECK = 4096;
+/** What backtrack returns when there is nothing left to undo. */
+const EXHAUSTED = -2;
 
 export function searchLinearization(list: EventList, model: CompiledModel, opCount: number, limits: SearchLimits): SearchOutcome {
   return new Search(list, model, opCount).run(limits);
@@ -39,6 +42,9 @@ class Search {
   /** The linearization so far, and the state before each of its operations (for backtracking). */
   private readonly stackOps: Int32Array;
   private readonly stackStates: Int32Array;
+  /** 1 where the operation was placed by enterNode, so that its alternatives are not tried. */
+  private readonly stackForced: Uint8Array;
+  private readonly observers: Uint8Array;
   private depth = 0;
   private state: number;
   private setHash = 0;
@@ -56,12 +62,15 @@ class Search {
     this.cache = new LinearizationCache(words);
     this.stackOps = new Int32Array(opCount);
     this.stackStates = new Int32Array(opCount);
+    this.stackForced = new Uint8Array(opCount);
+    this.observers = new Uint8Array(opCount);
+    for (let op = 0; op < opCount; op++) this.observers[op] = model.isObserver(op) ? 1 : 0;
     this.state = model.initialState;
   }
 
   run(limits: SearchLimits): SearchOutcome {
     const { list } = this;
-    let entry = list.next[HEAD]!;
+    let entry = this.enterNode();
     let stepsToLimitCheck = STEPS_PER_LIMIT_CHECK;
     while (this.returnedLeft > 0) {
       if (--stepsToLimitCheck === 0) {
@@ -71,19 +80,55 @@ class Search {
       }
       // A returned operation is still in the list, and its return entry stops the walk.
       assert(entry !== NIL, 'the walk ends at a return entry');
-      if (list.isCall(entry)) {
-        entry = this.tryLinearize(entry - 1) ? list.next[HEAD]! : list.next[entry]!;
-      } else if (this.depth === 0) {
-        return { kind: 'not-linearizable', longestPrefix: this.longest };
+      if (!list.isCall(entry)) {
+        entry = this.backtrack();
+        if (entry === EXHAUSTED) return { kind: 'not-linearizable', longestPrefix: this.longest };
+      } else if (this.tryLinearize(entry - 1, false)) {
+        entry = this.enterNode();
       } else {
-        entry = list.next[list.callEntry(this.undoLast())]!;
+        entry = list.next[entry]!;
       }
     }
     return { kind: 'linearizable' };
   }
 
+  /**
+   * Called on reaching a new configuration; returns the entry to walk from. An observer (an
+   * operation that never changes the state) that the model accepts now is placed at once, and its
+   * alternatives are never tried: any linearization that places it later stays valid with it
+   * moved here, because it does not change the state, and no remaining operation returned before
+   * its call (it is before the first return in the list). If that configuration is already
+   * explored, this one is a dead end: the first return entry is returned to make the walk back up.
+   */
+  private enterNode(): number {
+    const { list } = this;
+    while (true) {
+      let entry = list.next[HEAD]!;
+      while (list.isCall(entry) && !this.acceptsObserver(entry - 1)) entry = list.next[entry]!;
+      if (!list.isCall(entry)) return list.next[HEAD]!;
+      if (!this.tryLinearize(entry - 1, true)) {
+        while (list.isCall(entry)) entry = list.next[entry]!;
+        return entry;
+      }
+    }
+  }
+
+  private acceptsObserver(op: number): boolean {
+    return this.observers[op] === 1 && this.model.step(this.state, op) !== REJECTED;
+  }
+
+  /** Undoes the last free choice (and the forced ones above it); returns where its node's walk resumes. */
+  private backtrack(): number {
+    while (this.depth > 0) {
+      const forced = this.stackForced[this.depth - 1] === 1;
+      const op = this.undoLast();
+      if (!forced) return this.list.next[this.list.callEntry(op)]!;
+    }
+    return EXHAUSTED;
+  }
+
   /** Linearizes `op` next if the model allows it and the configuration is new. */
-  private tryLinearize(op: number): boolean {
+  private tryLinearize(op: number, forced: boolean): boolean {
     const after = this.model.step(this.state, op);
     if (after === REJECTED) return false;
     const word = op >>> 5;
@@ -97,6 +142,7 @@ class Search {
     this.setHash = setHash;
     this.stackOps[this.depth] = op;
     this.stackStates[this.depth] = this.state;
+    this.stackForced[this.depth] = forced ? 1 : 0;
     this.depth++;
     this.state = after;
     this.returnedLeft -= this.returned[op]!;
@@ -127,17 +173,6 @@ class Search {
 
 function configurationHash(setHash: number, state: number): number {
   return mix32(setHash ^ Math.imul(state + 1, 0x9e3779b1));
-}
-
-/** MurmurHash3's finalizer: spreads every input bit over the low bits the table indexes by. */
-function mix32(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Fixed pseudo-random keys (a function of the index only), so that runs are reproducible. */

@@ -1,4 +1,5 @@
 import { assert } from '../core/assert.ts';
+import { IntPairMap, MISSING } from './int-pair-map.ts';
 
 /** Largest prime below 2^26: the product of two residues stays exact in a double (< 2^52). */
 const MODULUS = 67_108_859;
@@ -25,9 +26,9 @@ export class ValueTable {
   static readonly ABSENT = 0;
   private readonly values: (string | null)[] = [null];
   private readonly hashes: number[] = [0];
-  private readonly lengths: number[] = [0];
-  /** Polynomial hash → ids of the values with that hash. */
-  private readonly byHash = new Map<number, number[]>();
+  /** (hash, length) → the newest id with them; `older` chains to the rest (rarely any). */
+  private readonly newest = new IntPairMap();
+  private readonly older: number[] = [MISSING];
 
   idOf(value: string | null): number {
     if (value === null) return ValueTable.ABSENT;
@@ -48,19 +49,18 @@ export class ValueTable {
   }
 
   private find(hash: number, length: number, value: string): number | undefined {
-    const candidates = this.byHash.get(hash);
-    if (candidates === undefined) return undefined;
-    return candidates.find((id) => this.lengths[id] === length && this.values[id] === value);
+    for (let id = this.newest.get(hash, length); id !== MISSING; id = this.older[id]!) {
+      if (this.values[id] === value) return id;
+    }
+    return undefined;
   }
 
   private add(value: string, hash: number): number {
     const id = this.values.length;
     this.values.push(value);
     this.hashes.push(hash);
-    this.lengths.push(value.length);
-    const candidates = this.byHash.get(hash);
-    if (candidates === undefined) this.byHash.set(hash, [id]);
-    else candidates.push(id);
+    this.older.push(this.newest.get(hash, value.length));
+    this.newest.set(hash, value.length, id);
     return id;
   }
 }
