@@ -1,0 +1,456 @@
+/**
+ * The message bus on the main thread. Every message between nodes, and between the page's clients
+ * and nodes, passes through here, so the page can show it and fault it.
+ *
+ * At send time the bus decides a message's fate: lost (partition or drop rate), delivered after a
+ * delay drawn from [delayMs[0], delayMs[1]] / speed, possibly duplicated (a second copy with its own
+ * delay). At delivery time it checks again: a link cut while the message flew, or a destination
+ * that crashed, loses it. Pause holds every message; step() delivers the earliest one; a chosen
+ * message can be delivered or dropped by hand.
+ *
+ * Time and randomness are injected (BusTimers, random()) so tests drive it deterministically.
+ *
+ * Bounded: at most `maxInFlight` messages fly at once. Beyond that the network behaves like a
+ * router with a full queue: it loses the message (reason 'loss'). Raft tolerates loss; an
+ * unbounded queue would let a paused or slow-motion cluster eat the page's memory.
+ */
+import { assert } from '../core/assert.ts';
+import type { Message, NodeId } from '../core/types.ts';
+import type { ClusterEvent, InFlightMessage, NetworkSettings } from './cluster-api.ts';
+import { isRejection, messageTerm, summarizeMessage } from './message-view.ts';
+
+export interface BusTimers {
+  now(): number;
+  /** Runs `run` once after `delayMs` (0: as soon as possible, after the current task's work). */
+  setTimer(run: () => void, delayMs: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+export interface BusHooks {
+  /** Messages whose time has come, in due order: one call per delivery round. */
+  deliver(messages: Message[]): void;
+  /** Is node `id` running (able to receive)? */
+  isUp(id: NodeId): boolean;
+  emit(event: ClusterEvent): void;
+}
+
+export interface BusOptions {
+  nodeIds: readonly NodeId[];
+  network: NetworkSettings;
+  speed: number;
+  timers: BusTimers;
+  /** Uniform in [0, 1). */
+  random: () => number;
+  hooks: BusHooks;
+  maxInFlight?: number;
+}
+
+export interface BusStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+  duplicated: number;
+  /** Lost because maxInFlight messages were already flying. */
+  overflowed: number;
+}
+
+export const DEFAULT_MAX_IN_FLIGHT = 4096;
+/** Node ids are small (1..7); links are keyed from * LINK_BASE + to. */
+const LINK_BASE = 1000;
+
+interface Flight {
+  info: InFlightMessage;
+  message: Message;
+}
+
+type DropReason = 'loss' | 'partition' | 'crashed' | 'manual';
+
+export class Bus {
+  readonly stats: BusStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, overflowed: 0 };
+  private nodeIds: NodeId[];
+  private network: NetworkSettings;
+  private speed: number;
+  private readonly timers: BusTimers;
+  private readonly random: () => number;
+  private readonly hooks: BusHooks;
+  private readonly maxInFlight: number;
+  /** In flight, by id. Invariant: flights.size <= maxInFlight. */
+  private readonly flights = new Map<number, Flight>();
+  /** Min-heap on (dueAt, id); entries whose id left `flights` are skipped when they surface. */
+  private heap: { dueAt: number; id: number }[] = [];
+  private nextId = 1;
+  /** Cut node-to-node links, as from * LINK_BASE + to. */
+  private readonly cuts = new Set<number>();
+  /** Nodes the clients cannot reach (and that cannot answer clients): isolated nodes. */
+  private readonly clientCuts = new Set<NodeId>();
+  private paused = false;
+  private pausedAt = 0;
+  private timer: unknown = undefined;
+  private timerDueAt = Infinity;
+
+  constructor(options: BusOptions) {
+    validateNetwork(options.network);
+    validateSpeed(options.speed);
+    this.nodeIds = [...options.nodeIds];
+    this.network = cloneNetwork(options.network);
+    this.speed = options.speed;
+    this.timers = options.timers;
+    this.random = options.random;
+    this.hooks = options.hooks;
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    assert(this.maxInFlight >= 1, 'maxInFlight must be at least 1');
+  }
+
+  // ---- Sending and delivery -----------------------------------------------------------------------
+
+  send(m: Message): void {
+    const now = this.timers.now();
+    this.stats.sent++;
+    if (!this.canReach(m.from, m.to)) return this.dropAtSend(m, now, 'partition');
+    if (this.random() < this.network.dropRate) return this.dropAtSend(m, now, 'loss');
+    this.enqueue(m, now, false);
+    if (this.random() < this.network.duplicateRate) {
+      this.stats.duplicated++;
+      this.enqueue(m, now, true);
+    }
+  }
+
+  /** While paused: delivers the earliest in-flight message. False when nothing is in flight. */
+  step(): boolean {
+    const flight = this.popEarliest();
+    if (flight === undefined) return false;
+    this.landAll([flight]);
+    this.arm();
+    return true;
+  }
+
+  /** Delivers message `id` now, as if its delay had just elapsed (partitions and crashes still apply). */
+  deliverNow(id: number): boolean {
+    const flight = this.flights.get(id);
+    if (flight === undefined) return false;
+    this.flights.delete(id);
+    this.landAll([flight]);
+    this.arm();
+    return true;
+  }
+
+  dropMessage(id: number): boolean {
+    const flight = this.flights.get(id);
+    if (flight === undefined) return false;
+    this.flights.delete(id);
+    this.emitDrop(flight.info.id, 'manual');
+    this.arm();
+    return true;
+  }
+
+  inFlight(): InFlightMessage[] {
+    return [...this.flights.values()].map((f) => f.info);
+  }
+
+  inFlightCount(): number {
+    return this.flights.size;
+  }
+
+  // ---- Pause and speed ---------------------------------------------------------------------------
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.pausedAt = this.timers.now();
+    this.disarm();
+  }
+
+  /** Resumes; messages keep the time they had left to fly (their sentAt and dueAt shift by the pause). */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    const now = this.timers.now();
+    for (const flight of this.flights.values()) {
+      // Paused time does not count: a message sent during the pause starts flying now.
+      const shiftMs = now - Math.max(this.pausedAt, flight.info.sentAt);
+      flight.info = { ...flight.info, sentAt: flight.info.sentAt + shiftMs, dueAt: flight.info.dueAt + shiftMs };
+    }
+    this.rebuildHeap();
+    this.arm();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** New delays scale by 1/speed; messages already in flight keep their due time. */
+  setSpeed(speed: number): void {
+    validateSpeed(speed);
+    this.speed = speed;
+  }
+
+  setNetwork(settings: Partial<NetworkSettings>): void {
+    const next = cloneNetwork({ ...this.network, ...settings });
+    validateNetwork(next);
+    this.network = next;
+  }
+
+  networkSettings(): NetworkSettings {
+    return cloneNetwork(this.network);
+  }
+
+  // ---- Links -----------------------------------------------------------------------------------
+
+  /** Nodes in different groups cannot talk; a node in no group is cut from every other node. */
+  partition(groups: NodeId[][]): void {
+    const groupOf = new Map<NodeId, number>();
+    groups.forEach((group, g) => {
+      for (const id of group) {
+        this.checkNode(id);
+        assert(!groupOf.has(id), `node ${id} is in two groups`);
+        groupOf.set(id, g);
+      }
+    });
+    this.cuts.clear();
+    for (const a of this.nodeIds) {
+      for (const b of this.nodeIds) {
+        const ga = groupOf.get(a);
+        if (a !== b && (ga === undefined || ga !== groupOf.get(b))) this.cuts.add(linkKey(a, b));
+      }
+    }
+  }
+
+  /** Cuts every link of `id`, both ways, clients included. */
+  isolate(id: NodeId): void {
+    this.checkNode(id);
+    for (const other of this.nodeIds) {
+      if (other === id) continue;
+      this.cuts.add(linkKey(id, other));
+      this.cuts.add(linkKey(other, id));
+    }
+    this.clientCuts.add(id);
+  }
+
+  /** Repairs every link of `id`, both ways, clients included. */
+  rejoin(id: NodeId): void {
+    this.checkNode(id);
+    for (const other of this.nodeIds) {
+      this.cuts.delete(linkKey(id, other));
+      this.cuts.delete(linkKey(other, id));
+    }
+    this.clientCuts.delete(id);
+  }
+
+  setLink(from: NodeId, to: NodeId, cut: boolean): void {
+    this.checkNode(from);
+    this.checkNode(to);
+    assert(from !== to, 'a node always reaches itself');
+    if (cut) this.cuts.add(linkKey(from, to));
+    else this.cuts.delete(linkKey(from, to));
+  }
+
+  heal(): void {
+    this.cuts.clear();
+    this.clientCuts.clear();
+  }
+
+  canReach(from: NodeId | string, to: NodeId | string): boolean {
+    if (typeof from === 'number' && typeof to === 'number') return !this.cuts.has(linkKey(from, to));
+    if (typeof from === 'number') return !this.clientCuts.has(from);
+    if (typeof to === 'number') return !this.clientCuts.has(to);
+    return true;
+  }
+
+  /** cut[from][to] for every pair of nodes. */
+  cutMatrix(): Record<NodeId, Record<NodeId, boolean>> {
+    const matrix: Record<NodeId, Record<NodeId, boolean>> = {};
+    for (const a of this.nodeIds) {
+      const row: Record<NodeId, boolean> = {};
+      for (const b of this.nodeIds) row[b] = this.cuts.has(linkKey(a, b));
+      matrix[a] = row;
+    }
+    return matrix;
+  }
+
+  /** A new cluster: forget links and drop everything in flight (reported as 'crashed'). */
+  reset(nodeIds: readonly NodeId[]): void {
+    for (const flight of this.flights.values()) this.emitDrop(flight.info.id, 'crashed');
+    this.flights.clear();
+    this.heap = [];
+    this.nodeIds = [...nodeIds];
+    this.heal();
+    this.arm();
+  }
+
+  dispose(): void {
+    this.disarm();
+    this.flights.clear();
+    this.heap = [];
+  }
+
+  // ---- Internals -------------------------------------------------------------------------------------
+
+  private enqueue(m: Message, now: number, duplicate: boolean): void {
+    if (this.flights.size >= this.maxInFlight) {
+      this.stats.overflowed++;
+      return this.dropAtSend(m, now, 'loss');
+    }
+    const [minMs, maxMs] = this.network.delayMs;
+    const delayMs = (minMs + Math.floor(this.random() * (maxMs - minMs + 1))) / this.speed;
+    const info = this.describe(m, now, now + delayMs, duplicate);
+    this.flights.set(info.id, { info, message: m });
+    heapPush(this.heap, { dueAt: info.dueAt, id: info.id });
+    this.hooks.emit({ kind: 'sent', at: now, message: info });
+    this.arm();
+  }
+
+  private dropAtSend(m: Message, now: number, reason: DropReason): void {
+    const info = this.describe(m, now, now, false);
+    this.hooks.emit({ kind: 'sent', at: now, message: info });
+    this.emitDrop(info.id, reason);
+  }
+
+  private describe(m: Message, sentAt: number, dueAt: number, duplicate: boolean): InFlightMessage {
+    const summary = summarizeMessage(m);
+    if (duplicate) summary['duplicate'] = true;
+    return { id: this.nextId++, from: m.from, to: m.to, type: m.type, term: messageTerm(m), sentAt, dueAt, summary, rejected: isRejection(m) };
+  }
+
+  private emitDrop(id: number, reason: DropReason): void {
+    this.stats.dropped++;
+    this.hooks.emit({ kind: 'dropped', at: this.timers.now(), id, reason });
+  }
+
+  /** Lands flights (already removed from `flights`): delivered, or lost to a cut link or a crash. */
+  private landAll(flights: Flight[]): void {
+    const now = this.timers.now();
+    const batch: Message[] = [];
+    for (const { info, message } of flights) {
+      if (!this.canReach(message.from, message.to)) {
+        this.emitDrop(info.id, 'partition');
+      } else if (typeof message.to === 'number' && !this.hooks.isUp(message.to)) {
+        this.emitDrop(info.id, 'crashed');
+      } else {
+        this.stats.delivered++;
+        this.hooks.emit({ kind: 'delivered', at: now, id: info.id });
+        batch.push(message);
+      }
+    }
+    if (batch.length > 0) this.hooks.deliver(batch);
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
+    if (this.paused) return;
+    const now = this.timers.now();
+    const due: Flight[] = [];
+    while (true) {
+      const top = this.heap[0];
+      if (top === undefined || top.dueAt > now) break;
+      heapPop(this.heap);
+      const flight = this.flights.get(top.id);
+      if (flight === undefined) continue; // delivered or dropped by hand earlier
+      this.flights.delete(top.id);
+      due.push(flight);
+    }
+    this.landAll(due);
+    this.arm();
+  }
+
+  private popEarliest(): Flight | undefined {
+    while (this.heap.length > 0) {
+      const top = heapPop(this.heap)!;
+      const flight = this.flights.get(top.id);
+      if (flight === undefined) continue;
+      this.flights.delete(top.id);
+      return flight;
+    }
+    return undefined;
+  }
+
+  /** Keeps one timer, set for the earliest due message. */
+  private arm(): void {
+    if (this.paused) return;
+    while (this.heap.length > 0 && !this.flights.has(this.heap[0]!.id)) heapPop(this.heap);
+    const top = this.heap[0];
+    if (top === undefined) return this.disarm();
+    if (this.timer !== undefined && this.timerDueAt <= top.dueAt) return;
+    this.disarm();
+    this.timerDueAt = top.dueAt;
+    this.timer = this.timers.setTimer(() => this.onTimer(), Math.max(0, top.dueAt - this.timers.now()));
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.timers.clearTimer(this.timer);
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
+  }
+
+  private rebuildHeap(): void {
+    this.heap = [];
+    for (const flight of this.flights.values()) heapPush(this.heap, { dueAt: flight.info.dueAt, id: flight.info.id });
+  }
+
+  private checkNode(id: NodeId): void {
+    assert(this.nodeIds.includes(id), `no node ${id} (nodes are ${this.nodeIds.join(', ')})`);
+  }
+}
+
+function linkKey(from: NodeId, to: NodeId): number {
+  return from * LINK_BASE + to;
+}
+
+function cloneNetwork(n: NetworkSettings): NetworkSettings {
+  return { delayMs: [n.delayMs[0], n.delayMs[1]], dropRate: n.dropRate, duplicateRate: n.duplicateRate };
+}
+
+/** Throws RangeError with a message the page can show. */
+export function validateNetwork(n: NetworkSettings): void {
+  const [min, max] = n.delayMs;
+  if (!(n.dropRate >= 0 && n.dropRate <= 1)) throw new RangeError(`dropRate must be in [0, 1], got ${n.dropRate}`);
+  if (!(n.duplicateRate >= 0 && n.duplicateRate <= 1)) throw new RangeError(`duplicateRate must be in [0, 1], got ${n.duplicateRate}`);
+  if (!(Number.isFinite(min) && Number.isFinite(max) && min >= 0 && max >= min)) {
+    throw new RangeError(`delayMs must be [min, max] with 0 <= min <= max, got [${min}, ${max}]`);
+  }
+}
+
+export const MIN_SPEED = 0.01;
+export const MAX_SPEED = 10;
+
+export function validateSpeed(speed: number): void {
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new RangeError(`speed must be in [${MIN_SPEED}, ${MAX_SPEED}], got ${speed}`);
+}
+
+// ---- A small binary min-heap on (dueAt, id): equal due times leave in send order --------------------
+
+type HeapItem = { dueAt: number; id: number };
+
+function before(a: HeapItem, b: HeapItem): boolean {
+  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
+}
+
+function heapPush(heap: HeapItem[], item: HeapItem): void {
+  heap.push(item);
+  let k = heap.length - 1;
+  while (k > 0) {
+    const parent = (k - 1) >> 1;
+    if (!before(heap[k]!, heap[parent]!)) break;
+    [heap[k], heap[parent]] = [heap[parent]!, heap[k]!];
+    k = parent;
+  }
+}
+
+function heapPop(heap: HeapItem[]): HeapItem | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  heap[0] = last;
+  let k = 0;
+  while (true) {
+    const left = 2 * k + 1;
+    const right = left + 1;
+    let smallest = k;
+    if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+    if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+    if (smallest === k) break;
+    [heap[k], heap[smallest]] = [heap[smallest]!, heap[k]!];
+    k = smallest;
+  }
+  return top;
+}
