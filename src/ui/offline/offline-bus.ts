@@ -1,0 +1,87 @@
+/**
+ * The offline cluster's network: every message between nodes (and between the console client and
+ * the nodes) is a record here from the moment it is sent until it is delivered or dropped. Each
+ * has a fate decided when it is sent (arrive, or be lost half-way) and a virtual due time; the
+ * person may drop it or deliver it early. Wall-clock times for the animation are derived from the
+ * virtual ones through a linear mapping that is re-based whenever the speed changes or the
+ * cluster pauses and resumes.
+ *
+ * Invariant: every record in `inFlight` has sentV <= dueV.
+ * Invariant: inFlight.size <= MAX_IN_FLIGHT (beyond it new messages are lost at once).
+ */
+import { assert } from '../../core/assert.ts';
+import type { Message, NodeId } from '../../core/types.ts';
+import type { InFlightMessage } from '../../runtime/cluster-api.ts';
+
+export const MAX_IN_FLIGHT = 4000;
+
+export interface InFlightRecord {
+  id: number;
+  message: Message;
+  sentV: number;
+  dueV: number;
+  /** Lost on the way ('loss', shown half-way) or stopped by a cut link when sent ('partition'). */
+  fate: 'deliver' | 'loss' | 'partition';
+  view: InFlightMessage;
+}
+
+/** Maps virtual milliseconds to wall-clock milliseconds (performance.now()) for the animation. */
+export class TimeMapping {
+  private wallRef = 0;
+  private virtualRef = 0;
+  speed: number;
+
+  constructor(speed: number) {
+    assert(speed > 0, 'speed must be positive');
+    this.speed = speed;
+  }
+
+  rebase(wallNow: number, virtualNow: number): void {
+    this.wallRef = wallNow;
+    this.virtualRef = virtualNow;
+  }
+
+  wallOf(virtualMs: number): number {
+    return this.wallRef + (virtualMs - this.virtualRef) / this.speed;
+  }
+}
+
+/** The fields of a message worth showing in the inspector, without bulky entry payloads. */
+export function summarize(m: Message): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(m)) {
+    if (key === 'entries' && Array.isArray(value)) {
+      out.entries = value.length;
+      const first = value[0] as { index: number } | undefined;
+      if (first !== undefined) out.entryIndexes = `${first.index}..${first.index + value.length - 1}`;
+    } else if (key === 'command' || key === 'body') {
+      out[key] = JSON.stringify(value).slice(0, 200);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export function isRejection(m: Message): boolean {
+  switch (m.type) {
+    case 'PreVoteResp':
+    case 'RequestVoteResp':
+      return !m.granted;
+    case 'AppendEntriesResp':
+      return !m.success;
+    case 'ClientReply':
+      return m.body.kind === 'error';
+    default:
+      return false;
+  }
+}
+
+export function messageTerm(m: Message): number {
+  return 'term' in m ? m.term : 0;
+}
+
+/** Key of a directed link in the cut set. */
+export function linkKey(from: NodeId, to: NodeId): string {
+  return `${from}>${to}`;
+}

@@ -1,0 +1,650 @@
+/**
+ * An in-page cluster that implements the ClusterController contract without workers or
+ * IndexedDB: the real Raft + KV core and the real node loop, driven on the main thread by a
+ * virtual clock that follows the wall clock (times the speed) from requestAnimationFrame. Disks
+ * are MemoryStorage with a virtual write latency, so "durable" and "in memory" can differ for a
+ * moment, and a crash loses what was not yet synced.
+ *
+ * Used for the offline mode (?offline), for component tests, and while developing the UI. It
+ * is not the browser runtime: src/runtime/ is.
+ */
+import { assert, unreachable } from '../../core/assert.ts';
+import type { KvCommand, KvResult } from '../../core/kv-types.ts';
+import { DEFAULT_RAFT_TUNING } from '../../core/raft.ts';
+import { KvNode } from '../../core/node.ts';
+import { NodeLoop } from '../../core/node-loop.ts';
+import { MemoryStorage, type StorageBatch } from '../../core/storage.ts';
+import type { Entry, Message, NodeId } from '../../core/types.ts';
+import { SimClient, type OperationHandle } from '../../sim/client.ts';
+import { EventQueue } from '../../sim/event-queue.ts';
+import { HistoryRecorder } from '../../sim/history-recorder.ts';
+import { SeededRng, deriveSeed } from '../../sim/random.ts';
+import {
+  KV_VIEW_KEYS,
+  LOG_TAIL_ENTRIES,
+  type ClusterConfig,
+  type ClusterController,
+  type ClusterEvent,
+  type ClusterSnapshot,
+  type ConsoleReply,
+  type EntryView,
+  type NetworkSettings,
+  type NodeCount,
+  type NodeView,
+} from '../../runtime/cluster-api.ts';
+import { entryView } from './entry-view.ts';
+import { MAX_IN_FLIGHT, TimeMapping, isRejection, linkKey, messageTerm, summarize, type InFlightRecord } from './offline-bus.ts';
+
+export const OFFLINE_DEFAULTS: ClusterConfig = {
+  nodes: 5,
+  tickMs: 50,
+  electionTimeoutTicks: 10,
+  heartbeatIntervalTicks: 2,
+  network: { delayMs: [20, 60], dropRate: 0, duplicateRate: 0 },
+  speed: 0.25,
+};
+
+/** The wall clock and frame scheduler; omit it to drive the cluster by hand with pump(). */
+export interface FrameClock {
+  now(): number;
+  requestFrame(callback: () => void): number;
+  cancelFrame(handle: number): void;
+}
+
+export interface OfflineClusterOptions {
+  seed?: number;
+  config?: Partial<ClusterConfig>;
+  clock?: FrameClock;
+  /** [min, max] virtual ms for a batch to become durable. */
+  diskLatencyMs?: [number, number];
+}
+
+/** At most this much virtual time passes in one frame (a background tab does not stall the page). */
+const MAX_VIRTUAL_STEP_MS = 500;
+const CONSOLE_CLIENT = 'console';
+const CLIENT_TIMEOUT_TICKS = 20;
+
+interface OfflineNode {
+  id: NodeId;
+  storage: MemoryStorage;
+  node: KvNode | undefined;
+  loop: NodeLoop | undefined;
+  epoch: number;
+  restarts: number;
+  error: string | undefined;
+  votes: { from: NodeId; granted: boolean }[];
+  /** role:term last reported, and commit index last reported. */
+  lastRoleKey: string;
+  lastCommit: number;
+}
+
+interface PendingSubmit {
+  handle: OperationHandle;
+  startedWall: number;
+  resolve: (reply: ConsoleReply) => void;
+}
+
+export class OfflineCluster implements ClusterController {
+  private config: ClusterConfig;
+  private readonly seed: number;
+  private readonly clock: FrameClock | undefined;
+  private readonly diskLatencyMs: [number, number];
+  private generation = 0;
+  private nowV = 0;
+  private queue = new EventQueue();
+  private rng!: SeededRng;
+  private nodes: OfflineNode[] = [];
+  private inFlight = new Map<number, InFlightRecord>();
+  private cut = new Set<string>();
+  private nextMessageId = 1;
+  private client!: SimClient;
+  private submits: PendingSubmit[] = [];
+  private paused = false;
+  private readonly time: TimeMapping;
+  private lastWall = 0;
+  private pending: ClusterEvent[] = [];
+  private readonly listeners = new Set<(events: ClusterEvent[]) => void>();
+  private frame: number | undefined;
+  private disposed = false;
+
+  constructor(options: OfflineClusterOptions = {}) {
+    this.config = { ...OFFLINE_DEFAULTS, ...options.config, network: { ...OFFLINE_DEFAULTS.network, ...options.config?.network } };
+    this.seed = options.seed ?? 1;
+    this.clock = options.clock;
+    this.diskLatencyMs = options.diskLatencyMs ?? [2, 12];
+    this.time = new TimeMapping(this.config.speed);
+    this.lastWall = this.wallNow();
+    this.time.rebase(this.lastWall, 0);
+    this.build(this.config.nodes);
+    this.scheduleFrame();
+  }
+
+  // ---- Driving time ----------------------------------------------------------------------------
+
+  /** Advances virtual time to match the wall clock, processes due events, notifies listeners. */
+  pump(wallNow = this.wallNow()): void {
+    const elapsedWall = Math.max(0, wallNow - this.lastWall);
+    this.lastWall = wallNow;
+    if (!this.paused) this.runUntil(this.nowV + Math.min(elapsedWall * this.config.speed, MAX_VIRTUAL_STEP_MS));
+    this.time.rebase(wallNow, this.nowV);
+    this.settleSubmits(wallNow);
+    this.flush();
+  }
+
+  /** Virtual milliseconds since the cluster started (for tests). */
+  virtualNow(): number {
+    return this.nowV;
+  }
+
+  private runUntil(untilV: number): void {
+    while ((this.queue.peekTime() ?? Infinity) <= untilV) {
+      const event = this.queue.pop()!;
+      this.nowV = event.timeMs;
+      event.run();
+      this.observe();
+    }
+    this.nowV = untilV;
+  }
+
+  private scheduleFrame(): void {
+    if (this.clock === undefined || this.disposed) return;
+    this.frame = this.clock.requestFrame(() => {
+      this.frame = undefined;
+      this.pump();
+      this.scheduleFrame();
+    });
+  }
+
+  private wallNow(): number {
+    return this.clock?.now() ?? this.lastWall;
+  }
+
+  /** The wall-clock moment of the current virtual time (events inside a frame are spread over it). */
+  private at(): number {
+    return this.time.wallOf(this.nowV);
+  }
+
+  private schedule(delayV: number, run: () => void): void {
+    this.queue.push(this.nowV + delayV, run);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    for (const listener of this.listeners) listener(events);
+  }
+
+  private emit(event: ClusterEvent): void {
+    this.pending.push(event);
+  }
+
+  // ---- Building and running nodes -----------------------------------------------------------
+
+  private build(count: NodeCount): void {
+    this.generation++;
+    this.config = { ...this.config, nodes: count };
+    this.queue = new EventQueue();
+    this.rng = new SeededRng(deriveSeed(this.seed, this.generation));
+    this.inFlight = new Map();
+    this.cut = new Set();
+    this.nodes = Array.from({ length: count }, (_, k) => ({
+      id: k + 1, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0,
+      error: undefined, votes: [], lastRoleKey: '', lastCommit: 0,
+    }));
+    for (const n of this.nodes) this.start(n);
+    this.client = new SimClient(CONSOLE_CLIENT, {
+      nowMs: () => this.nowV,
+      nodeIds: () => this.nodes.map((n) => n.id),
+      send: (m) => this.sendAll([m]),
+      schedule: (delayMs, run) => this.schedule(delayMs, run),
+      randomInt: (min, max) => this.rng.int(min, max),
+    }, new HistoryRecorder(), CLIENT_TIMEOUT_TICKS * this.config.tickMs);
+    this.observe();
+  }
+
+  private start(n: OfflineNode): void {
+    n.epoch++;
+    n.error = undefined;
+    const epoch = n.epoch;
+    const rng = new SeededRng(deriveSeed(this.seed, this.generation, n.id, n.restarts));
+    const raft = {
+      ...DEFAULT_RAFT_TUNING,
+      electionTimeoutTicks: this.config.electionTimeoutTicks,
+      heartbeatIntervalTicks: this.config.heartbeatIntervalTicks,
+    };
+    try {
+      n.node = new KvNode({ ...raft, id: n.id, voters: this.nodes.map((x) => x.id) }, n.storage.load(), rng);
+    } catch (error) {
+      n.error = `refused to start: ${String(error)}`;
+      return;
+    }
+    n.loop = new NodeLoop(n.node, {
+      persist: (batch, done) => this.persist(n, epoch, batch, done),
+      send: (messages) => this.sendAll(messages),
+    });
+    this.schedule(this.rng.int(0, this.config.tickMs - 1), () => this.tick(n, epoch));
+  }
+
+  private tick(n: OfflineNode, epoch: number): void {
+    if (n.epoch !== epoch || n.node === undefined) return;
+    this.guard(n, () => n.node!.tick());
+    this.schedule(this.config.tickMs, () => this.tick(n, epoch));
+  }
+
+  /** Runs an input and the node loop; a failed assertion crashes the node and says why. */
+  private guard(n: OfflineNode, input: () => void): void {
+    try {
+      input();
+      n.loop?.run();
+    } catch (error) {
+      this.stopNode(n);
+      n.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.emit({ kind: 'warning', at: this.at(), message: `node ${n.id} crashed: ${n.error}` });
+    }
+  }
+
+  private persist(n: OfflineNode, epoch: number, batch: StorageBatch, done: () => void): void {
+    n.storage.write(batch);
+    const [min, max] = this.diskLatencyMs;
+    this.schedule(this.rng.int(min, max), () => {
+      if (n.epoch !== epoch) return;
+      n.storage.sync();
+      this.guard(n, done);
+    });
+  }
+
+  private stopNode(n: OfflineNode): void {
+    n.loop?.stop();
+    n.storage.crash();
+    n.node = undefined;
+    n.loop = undefined;
+    n.votes = [];
+    n.epoch++;
+  }
+
+  /** Reports role, term and commit changes, and resets the vote tally of a new campaign. */
+  private observe(): void {
+    for (const n of this.nodes) {
+      const raft = n.node?.raft;
+      const role = raft?.role ?? 'crashed';
+      const term = raft?.term ?? n.storage.durableState().hardState.term;
+      const key = `${role}:${term}`;
+      if (key !== n.lastRoleKey) {
+        n.lastRoleKey = key;
+        n.votes = role === 'candidate' || role === 'pre-candidate' ? [{ from: n.id, granted: true }] : [];
+        this.emit({ kind: 'role', at: this.at(), node: n.id, role, term });
+      }
+      const commit = raft?.commitIndex ?? n.lastCommit;
+      if (commit !== n.lastCommit) {
+        n.lastCommit = commit;
+        this.emit({ kind: 'commit', at: this.at(), node: n.id, commitIndex: commit });
+      }
+    }
+  }
+
+  // ---- The network ----------------------------------------------------------------------------
+
+  private sendAll(messages: Message[]): void {
+    for (const m of messages) {
+      const copies = this.rng.chance(this.config.network.duplicateRate) ? 2 : 1;
+      for (let c = 0; c < copies; c++) this.sendOne(m);
+    }
+  }
+
+  private sendOne(m: Message): void {
+    const [min, max] = this.config.network.delayMs;
+    const delayV = this.rng.int(min, max);
+    const reachable = this.canReach(m.from, m.to);
+    const lost = this.inFlight.size >= MAX_IN_FLIGHT || this.rng.chance(this.config.network.dropRate);
+    const fate = !reachable ? 'partition' : lost ? 'loss' : 'deliver';
+    // A lost message vanishes half-way; one stopped by a cut link travels to the cut and dies there.
+    const dueV = this.nowV + (fate === 'deliver' ? delayV : delayV / 2);
+    const id = this.nextMessageId++;
+    const view = {
+      id, from: m.from, to: m.to, type: m.type, term: messageTerm(m),
+      sentAt: this.time.wallOf(this.nowV), dueAt: this.time.wallOf(dueV),
+      summary: summarize(m), rejected: isRejection(m),
+    };
+    this.inFlight.set(id, { id, message: m, sentV: this.nowV, dueV, fate, view });
+    this.emit({ kind: 'sent', at: this.at(), message: view });
+    this.queue.push(dueV, () => this.arrive(id));
+  }
+
+  private arrive(id: number): void {
+    const record = this.inFlight.get(id);
+    if (record === undefined) return; // delivered early or dropped by hand
+    this.inFlight.delete(id);
+    if (record.fate !== 'deliver') return this.emitDrop(id, record.fate);
+    this.deliver(record);
+  }
+
+  private deliver(record: InFlightRecord): void {
+    const m = record.message;
+    if (m.type === 'ClientReply') {
+      this.emit({ kind: 'delivered', at: this.at(), id: record.id });
+      this.client.receive(m);
+      return;
+    }
+    const n = this.nodes[m.to - 1];
+    if (n?.node === undefined) return this.emitDrop(record.id, 'crashed');
+    if (!this.canReach(m.from, m.to)) return this.emitDrop(record.id, 'partition');
+    this.emit({ kind: 'delivered', at: this.at(), id: record.id });
+    if ((m.type === 'PreVoteResp' || m.type === 'RequestVoteResp') && this.countsAsVote(n, m.type, m.term)) {
+      n.votes = [...n.votes.filter((v) => v.from !== m.from), { from: m.from, granted: m.granted }];
+    }
+    this.guard(n, () => n.node!.step(m));
+  }
+
+  private countsAsVote(n: OfflineNode, type: 'PreVoteResp' | 'RequestVoteResp', term: number): boolean {
+    const raft = n.node!.raft;
+    if (type === 'PreVoteResp') return raft.role === 'pre-candidate' && (term === raft.term + 1 || term === raft.term);
+    return raft.role === 'candidate' && term === raft.term;
+  }
+
+  private emitDrop(id: number, reason: 'loss' | 'partition' | 'crashed' | 'manual'): void {
+    this.emit({ kind: 'dropped', at: this.at(), id, reason });
+  }
+
+  private canReach(from: NodeId | string, to: NodeId | string): boolean {
+    if (typeof from !== 'number' || typeof to !== 'number') return true;
+    return !this.cut.has(linkKey(from, to));
+  }
+
+  // ---- Observation ----------------------------------------------------------------------------
+
+  snapshot(): ClusterSnapshot {
+    const cut: Record<NodeId, Record<NodeId, boolean>> = {};
+    for (const a of this.nodes) {
+      cut[a.id] = {};
+      for (const b of this.nodes) if (a.id !== b.id) cut[a.id]![b.id] = this.cut.has(linkKey(a.id, b.id));
+    }
+    return {
+      config: { ...this.config, network: { ...this.config.network, delayMs: [...this.config.network.delayMs] } },
+      nodes: this.nodes.map((n) => this.nodeView(n)),
+      inFlight: [...this.inFlight.values()].map((r) => r.view),
+      cut,
+      paused: this.paused,
+      warnings: [],
+    };
+  }
+
+  private nodeView(n: OfflineNode): NodeView {
+    const durable = n.storage.durableState();
+    const hard = durable.hardState;
+    const durableView = { term: hard.term, vote: hard.vote, commit: hard.commit, lastIndex: durable.entries.length };
+    const base = { id: n.id, durable: durableView, storage: 'memory-fallback' as const, ...(n.error ? { error: n.error } : {}) };
+    const node = n.node;
+    if (node === undefined) {
+      return {
+        ...base, role: 'crashed', alive: false, term: hard.term, vote: hard.vote, leaderId: 0,
+        commitIndex: hard.commit, appliedIndex: 0, lastIndex: durable.entries.length,
+        electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [],
+        logTail: tail(durable.entries), kv: [], kvSize: 0,
+      };
+    }
+    const raft = node.raft;
+    const timer = raft.electionTimerTicks();
+    const keys = [...node.kv.data.keys()].sort().slice(0, KV_VIEW_KEYS);
+    return {
+      ...base, role: raft.role, alive: true, term: raft.term, vote: raft.vote, leaderId: raft.leaderId,
+      commitIndex: raft.commitIndex, appliedIndex: node.kv.appliedIndex, lastIndex: raft.log.lastIndex(),
+      electionElapsedTicks: timer.elapsed, electionTimeoutTicks: timer.timeout,
+      votes: raft.role === 'candidate' || raft.role === 'pre-candidate' ? n.votes.slice() : [],
+      progress: [...raft.progress].map(([peer, pr]) => ({
+        peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
+      })),
+      logTail: tail(raft.log.all()),
+      kv: keys.map((k) => [k, node.kv.data.get(k)!] as [string, string]),
+      kvSize: node.kv.data.size,
+    };
+  }
+
+  subscribe(listener: (events: ClusterEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- Faults ------------------------------------------------------------------------------------
+
+  crash(id: NodeId): void {
+    const n = this.node(id);
+    if (n.node === undefined) return;
+    this.stopNode(n);
+    this.afterAction();
+  }
+
+  restart(id: NodeId): void {
+    const n = this.node(id);
+    if (n.node !== undefined) return;
+    n.restarts++;
+    this.start(n);
+    this.afterAction();
+  }
+
+  wipe(id: NodeId): void {
+    const n = this.node(id);
+    if (n.node !== undefined) this.stopNode(n);
+    n.storage.wipe();
+    n.lastCommit = 0;
+    n.restarts++;
+    this.start(n);
+    this.emit({ kind: 'warning', at: this.at(), message: `node ${id}'s disk was wiped: it forgot its term, vote and log` });
+    this.afterAction();
+  }
+
+  forceTimeout(id: NodeId): void {
+    const n = this.node(id);
+    if (n.node === undefined) return;
+    this.guard(n, () => n.node!.raft.forceElectionTimeout());
+    this.afterAction();
+  }
+
+  isolate(id: NodeId): void {
+    this.node(id);
+    for (const other of this.nodes) {
+      if (other.id === id) continue;
+      this.cut.add(linkKey(id, other.id));
+      this.cut.add(linkKey(other.id, id));
+    }
+    this.afterAction();
+  }
+
+  rejoin(id: NodeId): void {
+    this.node(id);
+    for (const other of this.nodes) {
+      this.cut.delete(linkKey(id, other.id));
+      this.cut.delete(linkKey(other.id, id));
+    }
+    this.afterAction();
+  }
+
+  partition(groups: NodeId[][]): void {
+    const groupOf = new Map<NodeId, number>();
+    groups.forEach((group, g) => group.forEach((id) => {
+      this.node(id);
+      groupOf.set(id, g);
+    }));
+    this.cut.clear();
+    for (const a of this.nodes) {
+      for (const b of this.nodes) {
+        if (a.id === b.id) continue;
+        const ga = groupOf.get(a.id);
+        if (ga === undefined || ga !== groupOf.get(b.id)) this.cut.add(linkKey(a.id, b.id));
+      }
+    }
+    this.afterAction();
+  }
+
+  setLink(from: NodeId, to: NodeId, cut: boolean): void {
+    this.node(from);
+    this.node(to);
+    assert(from !== to, 'a link joins two different nodes');
+    if (cut) this.cut.add(linkKey(from, to));
+    else this.cut.delete(linkKey(from, to));
+    this.afterAction();
+  }
+
+  heal(): void {
+    this.cut.clear();
+    this.afterAction();
+  }
+
+  setNetwork(settings: Partial<NetworkSettings>): void {
+    const next = { ...this.config.network, ...settings };
+    const [min, max] = next.delayMs;
+    assert(Number.isInteger(min) && Number.isInteger(max) && min >= 0 && max >= min, `bad delay range [${min}, ${max}]`);
+    assert(next.dropRate >= 0 && next.dropRate <= 1 && next.duplicateRate >= 0 && next.duplicateRate <= 1, 'rates are in [0, 1]');
+    this.config = { ...this.config, network: { ...next, delayMs: [min, max] } };
+  }
+
+  setSpeed(speed: number): void {
+    assert(speed > 0 && speed <= 10, `speed must be in (0, 10], got ${speed}`);
+    this.pump();
+    this.config = { ...this.config, speed };
+    this.time.speed = speed;
+    this.retime();
+  }
+
+  pause(): void {
+    this.pump();
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.lastWall = this.wallNow();
+    this.paused = false;
+    this.retime();
+  }
+
+  step(): boolean {
+    let next: InFlightRecord | undefined;
+    for (const r of this.inFlight.values()) if (next === undefined || r.dueV < next.dueV) next = r;
+    if (next === undefined) return false;
+    this.runUntil(Math.max(this.nowV, next.dueV));
+    this.retime();
+    this.settleSubmits(this.wallNow());
+    this.flush();
+    return true;
+  }
+
+  deliverNow(messageId: number): void {
+    const record = this.inFlight.get(messageId);
+    if (record === undefined) return;
+    this.inFlight.delete(messageId);
+    this.deliver(record);
+    this.observe();
+    this.afterAction();
+  }
+
+  dropMessage(messageId: number): void {
+    if (!this.inFlight.delete(messageId)) return;
+    this.emitDrop(messageId, 'manual');
+    this.flush();
+  }
+
+  /** Re-derives the wall-clock times of messages in flight after a speed change or a pause. */
+  private retime(): void {
+    const wall = this.wallNow();
+    this.lastWall = wall;
+    this.time.rebase(wall, this.nowV);
+    for (const r of this.inFlight.values()) {
+      r.view = { ...r.view, sentAt: this.time.wallOf(r.sentV), dueAt: this.time.wallOf(r.dueV) };
+    }
+  }
+
+  private afterAction(): void {
+    this.observe();
+    this.flush();
+  }
+
+  private node(id: NodeId): OfflineNode {
+    const n = this.nodes[id - 1];
+    assert(n !== undefined && n.id === id, `no node ${id}`);
+    return n;
+  }
+
+  // ---- The console's client -------------------------------------------------------------------
+
+  submit(command: KvCommand): Promise<ConsoleReply> {
+    const handle = this.client.submit(command);
+    return new Promise((resolve) => {
+      this.submits.push({ handle, startedWall: this.wallNow(), resolve });
+      this.flush();
+    });
+  }
+
+  private settleSubmits(wallNow: number): void {
+    if (this.submits.length === 0) return;
+    const open: PendingSubmit[] = [];
+    for (const s of this.submits) {
+      if (s.handle.done) s.resolve(toReply(s.handle, wallNow - s.startedWall));
+      else open.push(s);
+    }
+    this.submits = open;
+  }
+
+  async readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]> {
+    const n = this.node(id);
+    const entries = n.node?.raft.log.all() ?? n.storage.durableState().entries;
+    const from = Math.max(1, fromIndex);
+    const to = Math.min(entries.length, toIndex);
+    return from > to ? [] : entries.slice(from - 1, to).map(entryView);
+  }
+
+  async newCluster(nodes: NodeCount): Promise<void> {
+    for (const n of this.nodes) if (n.node !== undefined) this.stopNode(n);
+    for (const s of this.submits) s.resolve({ ok: false, text: 'the cluster was replaced', error: 'the cluster was replaced', path: s.handle.attempts, latencyMs: 0 });
+    this.submits = [];
+    this.build(nodes);
+    this.flush();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.frame !== undefined) this.clock?.cancelFrame(this.frame);
+    this.listeners.clear();
+    for (const n of this.nodes) if (n.node !== undefined) this.stopNode(n);
+  }
+}
+
+function tail(entries: readonly Entry[]): EntryView[] {
+  return entries.slice(Math.max(0, entries.length - LOG_TAIL_ENTRIES)).map(entryView);
+}
+
+function toReply(handle: OperationHandle, latencyMs: number): ConsoleReply {
+  const path = handle.attempts.slice();
+  const answeredBy = path[path.length - 1];
+  if (handle.error !== undefined) {
+    return { ok: false, text: handle.error, error: handle.error, ...(answeredBy !== undefined ? { answeredBy } : {}), path, latencyMs };
+  }
+  const result = resultOf(handle);
+  return { ok: result.ok, text: '', result, ...(answeredBy !== undefined ? { answeredBy } : {}), path, latencyMs };
+}
+
+function resultOf(handle: OperationHandle): KvResult {
+  const c = handle.command;
+  const value = handle.value ?? null;
+  switch (c.op) {
+    case 'set':
+      return { op: 'set', ok: true };
+    case 'get':
+      return { op: 'get', ok: true, value };
+    case 'del':
+      return { op: 'del', ok: true, value };
+    case 'cas':
+      return { op: 'cas', ok: handle.ok, value };
+    case 'keys':
+      return { op: 'keys', ok: true, keys: handle.keys ?? [] };
+    default:
+      return unreachable(c);
+  }
+}
+
+/** The page's frame clock (performance.now + requestAnimationFrame). */
+export const browserClock: FrameClock = {
+  now: () => performance.now(),
+  requestFrame: (callback) => requestAnimationFrame(() => callback()),
+  cancelFrame: (handle) => cancelAnimationFrame(handle),
+};
