@@ -115,10 +115,10 @@ export class RaftLog {
     this.unstableFrom = Math.min(this.unstableFrom, index);
   }
 
-  /** First index holding `term`, searching back from `from`; used for the conflict hint. */
-  firstIndexOfTerm(term: number, from: number): number {
+  /** First index holding `term`, searching back from `from` but not below `floor`; for the conflict hint. */
+  firstIndexOfTerm(term: number, from: number, floor: number): number {
     let index = from;
-    while (index > 1 && this.term(index - 1) === term) index--;
+    while (index > Math.max(1, floor) && this.term(index - 1) === term) index--;
     return index;
   }
 

@@ -23,6 +23,7 @@ export class Progress {
   /** Highest ReadIndex context this follower has acknowledged. */
   readAcked = 0;
   private inflight: number[] = [];
+  private matchAtLastHeartbeat = -1;
 
   constructor(
     nextIndex: number,
@@ -77,6 +78,13 @@ export class Progress {
     this.state = 'probe';
     this.probeSent = false;
     this.inflight = [];
+  }
+
+  /** Called at each heartbeat response: true when matchIndex has not moved since the previous one. */
+  stalledSinceLastHeartbeat(): boolean {
+    const stalled = this.matchIndex === this.matchAtLastHeartbeat;
+    this.matchAtLastHeartbeat = this.matchIndex;
+    return stalled;
   }
 
   inflightCount(): number {

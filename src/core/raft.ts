@@ -396,9 +396,11 @@ export class Raft {
   private rejectAppend(m: AppendEntries): void {
     const ours = this.log.termOrUndefined(m.prevLogIndex);
     const conflictTerm = ours ?? 0;
+    // The hint never points at or below our commit index: committed entries match every leader,
+    // even when the conflicting term also covers some of them.
     const conflictIndex =
-      ours === undefined ? this.log.lastIndex() + 1 : this.log.firstIndexOfTerm(ours, m.prevLogIndex);
-    assert(conflictIndex > this.commitIndex, 'a committed entry never conflicts with a leader');
+      ours === undefined ? this.log.lastIndex() + 1 : this.log.firstIndexOfTerm(ours, m.prevLogIndex, this.commitIndex + 1);
+    assert(conflictIndex > this.commitIndex && conflictIndex <= m.prevLogIndex + 1, 'conflict hint within (commit, prevLogIndex + 1]');
     this.send(this.appendResponse(m.from, false, 0, m.prevLogIndex, conflictTerm, conflictIndex));
   }
 
@@ -437,7 +439,7 @@ export class Raft {
     pr.recentActive = true;
     if (m.success) {
       if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
-      this.sendAppend(m.from, false);
+      this.sendAppend(m.from);
       return;
     }
     const stale = pr.state === 'replicate' ? m.rejectedIndex <= pr.matchIndex : m.rejectedIndex !== pr.nextIndex - 1;
@@ -448,7 +450,7 @@ export class Raft {
       if (ourLast > 0) next = ourLast + 1;
     }
     pr.backTrack(Math.min(next, m.rejectedIndex));
-    this.sendAppend(m.from, false);
+    this.sendAppend(m.from);
   }
 
   private handleHeartbeatResponse(m: HeartbeatResp): void {
@@ -459,10 +461,15 @@ export class Raft {
       pr.readAcked = m.readContext;
       this.confirmReads();
     }
+    const stalled = pr.stalledSinceLastHeartbeat();
     if (pr.matchIndex >= this.log.lastIndex()) return;
-    // The follower is alive but behind: an append or its answer may have been lost.
-    if (pr.state === 'probe' || !pr.canSend()) pr.becomeProbe();
-    this.sendAppend(m.from, false);
+    // The follower is alive but behind. In probe state the probe may have been lost: resend.
+    // In replicate state, if it made no progress for a whole heartbeat interval, an append or its
+    // answer was lost, or it crashed and lost an unsynced batch: probe again, with an empty
+    // append if need be; it either confirms the entries or refuses and we back off.
+    if (pr.state === 'replicate' && !stalled) return;
+    pr.becomeProbe();
+    this.sendAppend(m.from, true);
   }
 
   private confirmReads(): void {
@@ -471,14 +478,14 @@ export class Raft {
     this.reads.confirmUpTo(majorityIndex(acked));
   }
 
-  /** Sends the follower what it lacks (or, with `withCommit`, at least the current commit index). */
-  private sendAppend(to: NodeId, withCommit: boolean): void {
+  /** Sends the follower what it lacks; an empty append only as a probe or when `poke` is set. */
+  private sendAppend(to: NodeId, poke = false): void {
     const pr = this.progress.get(to);
     assert(pr !== undefined, `no progress for ${to}`);
     if (!pr.canSend()) return;
     const last = this.log.lastIndex();
     const hasEntries = pr.nextIndex <= last;
-    if (!hasEntries && !withCommit && pr.state === 'replicate') return;
+    if (!hasEntries && !poke && pr.state === 'replicate') return;
     const prevLogIndex = pr.nextIndex - 1;
     const entries = hasEntries
       ? this.log.slice(pr.nextIndex, last, this.config.maxEntriesPerAppend, this.config.maxBytesPerAppend)
@@ -498,7 +505,7 @@ export class Raft {
     }
     if (this.broadcastPending) {
       this.broadcastPending = false;
-      for (const peer of this.peers) this.sendAppend(peer, false);
+      for (const peer of this.peers) this.sendAppend(peer);
     }
     if (this.heartbeatPending) {
       this.heartbeatPending = false;
@@ -520,7 +527,8 @@ export class Raft {
     // Figure 8: an entry of an earlier term on a majority can still be overwritten.
     if (this.log.term(index) !== this.term && this.config.bug !== 'commit-old-term') return;
     this.commitIndex = index;
-    for (const peer of this.peers) this.sendAppend(peer, true);
+    // Followers learn the new commit index from the next append or heartbeat (at most one
+    // heartbeat interval away): no extra round of empty appends just to announce it.
     if (this.reads.releaseDeferred(this.commitIndex)) {
       if (this.peers.length === 0) this.reads.confirmUpTo(this.reads.currentContext());
       else this.heartbeatPending = true;

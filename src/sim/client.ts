@@ -44,6 +44,8 @@ export class SimClient {
   private queue: QueuedOp[] = [];
   private current: QueuedOp | undefined;
   private leaderHint: NodeId = 0;
+  /** When set, every attempt goes to this node: redirects are not followed (tests, "ask node X"). */
+  private pinnedTo: NodeId | undefined;
 
   constructor(
     readonly id: string,
@@ -68,6 +70,11 @@ export class SimClient {
   }
   keys(prefix = ''): OperationHandle {
     return this.submit({ op: 'keys', prefix });
+  }
+
+  /** Send every attempt to `id` (undefined: follow the leader again). */
+  pinTo(id: NodeId | undefined): void {
+    this.pinnedTo = id;
   }
 
   /** True while an operation is outstanding or queued. */
@@ -104,7 +111,7 @@ export class SimClient {
         return this.finish(op);
       case 'redirect':
         this.leaderHint = body.leaderHint;
-        return this.retry(op, body.leaderHint === 0 ? 10 : 0);
+        return this.retry(op, body.leaderHint === 0 || this.pinnedTo !== undefined ? 10 : 0);
       case 'retry':
         this.leaderHint = 0;
         return this.retry(op, 10);
@@ -144,6 +151,7 @@ export class SimClient {
   }
 
   private chooseTarget(): NodeId {
+    if (this.pinnedTo !== undefined) return this.pinnedTo;
     if (this.leaderHint !== 0) return this.leaderHint;
     const ids = this.host.nodeIds();
     return ids[this.host.randomInt(0, ids.length - 1)]!;

@@ -5,7 +5,7 @@
  * node times out and tries another, as a real client would.
  */
 import { messageSizeBytes } from '../core/message-size.ts';
-import type { Message, NodeId } from '../core/types.ts';
+import type { Message, MessageType, NodeId } from '../core/types.ts';
 import type { SeededRng } from './random.ts';
 
 export interface NetworkOptions {
@@ -23,11 +23,17 @@ export interface NetworkStats {
   messagesDropped: number;
   messagesDuplicated: number;
   bytesSent: number;
+  /** Messages sent, by type. */
+  sentByType: Partial<Record<MessageType, number>>;
+  /** AppendEntries refused by a follower (each costs a round trip): gaps from reordering included. */
+  appendRejections: number;
+  /** Of those, refusals because the follower held a conflicting entry (not just a gap). */
+  appendConflicts: number;
 }
 
 export class Network {
   options: NetworkOptions;
-  readonly stats: NetworkStats = { messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, bytesSent: 0 };
+  readonly stats: NetworkStats = { messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, bytesSent: 0, sentByType: {}, appendRejections: 0, appendConflicts: 0 };
   /** Cut links, as from * 1000 + to. */
   private readonly cut = new Set<number>();
 
@@ -92,6 +98,11 @@ export class Network {
   plan(m: Message): number[] {
     this.stats.messagesSent++;
     this.stats.bytesSent += messageSizeBytes(m);
+    this.stats.sentByType[m.type] = (this.stats.sentByType[m.type] ?? 0) + 1;
+    if (m.type === 'AppendEntriesResp' && !m.success && m.rejectedIndex > 0) {
+      this.stats.appendRejections++;
+      if (m.conflictTerm > 0) this.stats.appendConflicts++;
+    }
     if (!this.canReach(m.from, m.to) || this.rng.chance(this.options.dropRate)) {
       this.stats.messagesDropped++;
       return [];

@@ -28,6 +28,16 @@ export class SeededRng implements Rng {
     return items[this.int(0, items.length - 1)]!;
   }
 
+  /** A shuffled copy (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let k = out.length - 1; k > 0; k--) {
+      const j = this.int(0, k);
+      [out[k], out[j]] = [out[j]!, out[k]!];
+    }
+    return out;
+  }
+
   /** A new independent stream, derived deterministically (one per node, per client, per schedule). */
   fork(salt: number): SeededRng {
     return new SeededRng(mix(this.int(0, 0x7fffffff), salt));

@@ -346,7 +346,7 @@ export class Simulation {
   }
 
   stats(): SimulationStats {
-    return { ...this.network.stats, events: this.eventCount, elections: this.electionCount };
+    return { ...this.network.stats, sentByType: { ...this.network.stats.sentByType }, events: this.eventCount, elections: this.electionCount };
   }
 
   violation(): InvariantViolation | undefined {

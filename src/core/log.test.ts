@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { RaftLog } from './log.ts';
+import type { Entry } from './types.ts';
+
+const noop = { type: 'noop' } as const;
+const entries = (...terms: number[]): Entry[] => terms.map((term, k) => ({ index: k + 1, term, data: noop }));
+
+describe('RaftLog', () => {
+  it('rejects a durable log that is not contiguous or whose terms decrease', () => {
+    expect(() => new RaftLog([{ index: 2, term: 1, data: noop }])).toThrow(/not contiguous/);
+    expect(() => new RaftLog(entries(2, 1))).toThrow(/term decreases/);
+  });
+
+  it('appends from a leader: skips what matches, truncates only from the first conflict', () => {
+    const log = new RaftLog(entries(1, 1, 2, 2));
+    log.takeUnstable();
+    // A stale, reordered append covering only entries we have must not erase the suffix.
+    expect(log.appendFromLeader(entries(1, 1, 2).slice(1), true)).toBe(3);
+    expect(log.lastIndex()).toBe(4);
+    expect(log.hasUnstable()).toBe(false);
+    // A conflict at index 3 replaces 3.. with the leader's entries.
+    log.appendFromLeader([{ index: 3, term: 3, data: noop }], true);
+    expect(log.all().map((e) => e.term)).toEqual([1, 1, 3]);
+    expect(log.firstUnstable()).toBe(3);
+    expect(log.takeUnstable().map((e) => e.index)).toEqual([3]);
+  });
+
+  it('the no-truncate bug keeps a conflicting suffix (the negative control)', () => {
+    const log = new RaftLog(entries(1, 1, 2, 2));
+    log.appendFromLeader([{ index: 3, term: 3, data: noop }], false);
+    expect(log.all().map((e) => e.term)).toEqual([1, 1, 3, 2]);
+  });
+
+  it('answers the election restriction and the term lookups used for fast back-tracking', () => {
+    const log = new RaftLog(entries(1, 1, 2, 2, 2, 4));
+    expect(log.isUpToDate(6, 4)).toBe(true);
+    expect(log.isUpToDate(5, 4)).toBe(false);
+    expect(log.isUpToDate(99, 3)).toBe(false);
+    expect(log.isUpToDate(1, 5)).toBe(true);
+    expect(log.firstIndexOfTerm(2, 5, 1)).toBe(3);
+    expect(log.firstIndexOfTerm(2, 5, 4)).toBe(4); // never below the floor
+    expect(log.lastIndexOfTerm(2)).toBe(5);
+    expect(log.lastIndexOfTerm(3)).toBe(0);
+  });
+
+  it('slices with count and byte limits, always at least one entry', () => {
+    const log = new RaftLog(entries(1, 1, 1, 1));
+    expect(log.slice(1, 4, 2).map((e) => e.index)).toEqual([1, 2]);
+    expect(log.slice(2, 4, Infinity, 1).map((e) => e.index)).toEqual([2]);
+    expect(() => log.slice(2, 5)).toThrow(/outside log/);
+  });
+});
