@@ -25,8 +25,10 @@ export function formatExplanation(explanation: Explanation, options: Explanation
     lines.push(`After it the value is ${showValue(explanation.valueAfterPrefix)}.`);
   }
   lines.push(
-    `#${deadline.id} returned at ${deadline.return}, so one of these ${blocked.length} operations ` +
-      'had to take effect next, and none can:',
+    blocked.length === 1
+      ? `#${deadline.id} returned at ${deadline.return}, so it had to take effect next, and it cannot:`
+      : `#${deadline.id} returned at ${deadline.return}, so one of these ${blocked.length} operations ` +
+          'had to take effect next, and none can:',
   );
   for (const { op, reason } of blocked) lines.push(`  ${describeOp(op)}: ${reason}`);
   return lines.join('\n');
