@@ -82,7 +82,7 @@ export class KvNode {
 
   ready(): Ready | undefined {
     this.collectReadOutcomes();
-    if (this.raft.role !== 'leader') this.abandonPendingWrites();
+    if (this.raft.role !== 'leader' && this.pendingWrites.size > 0) this.abandonPendingWrites();
     const rd = this.raft.ready();
     if (this.replies.length === 0) return rd;
     const replies = this.replies;
@@ -154,8 +154,10 @@ export class KvNode {
   /** Moves ReadIndex outcomes from Raft into replies, serving reads the state machine has reached. */
   private collectReadOutcomes(): void {
     const reads = this.raft.reads;
-    for (const readId of reads.failed) this.answerRead(readId, { kind: 'retry', reason: 'leadership lost during read' });
-    reads.failed = [];
+    if (reads.failed.length > 0) {
+      for (const readId of reads.failed) this.answerRead(readId, { kind: 'retry', reason: 'leadership lost during read' });
+      reads.failed = [];
+    }
     if (reads.confirmed.length > 0) {
       this.confirmedReads.push(...reads.confirmed);
       reads.confirmed = [];

@@ -95,6 +95,8 @@ export class Raft {
   private durableIndex: number;
   private unsyncedBatch: { lastIndex: number; term: number } | undefined;
   private broadcastPending = false;
+  /** Reused by maybeCommit, which runs on every append acknowledgement. */
+  private readonly matchScratch: number[] = [];
   private heartbeatPending = false;
 
   constructor(config: RaftConfig, durable: DurableState, rng: Rng) {
@@ -196,15 +198,15 @@ export class Raft {
       this.heartbeatPending ||
       this.log.hasUnstable() ||
       this.appliedIndex < this.commitIndex ||
-      !sameHardState(this.savedFormOfHardState(), this.lastSavedHardState)
+      this.hardStateChanged()
     );
   }
 
   ready(): Ready | undefined {
     this.flushBroadcasts();
     if (!this.hasReady()) return undefined;
+    const changed = this.hardStateChanged();
     const hardState = this.savedFormOfHardState();
-    const changed = !sameHardState(hardState, this.lastSavedHardState);
     const entries = this.log.takeUnstable();
     const last = entries[entries.length - 1];
     if (last !== undefined) this.unsyncedBatch = { lastIndex: last.index, term: last.term };
@@ -521,7 +523,10 @@ export class Raft {
 
   /** Commit the highest index a majority holds, but only by counting entries of our own term. */
   private maybeCommit(): void {
-    const matches = [this.durableIndex, ...[...this.progress.values()].map((pr) => pr.matchIndex)];
+    const matches = this.matchScratch;
+    matches.length = 0;
+    matches.push(this.durableIndex);
+    for (const pr of this.progress.values()) matches.push(pr.matchIndex);
     const index = majorityIndex(matches);
     if (index <= this.commitIndex) return;
     // Figure 8: an entry of an earlier term on a majority can still be overwritten.
@@ -548,13 +553,18 @@ export class Raft {
   }
 
   private savedFormOfHardState(): HardState {
-    // TEST-ONLY bug: the vote never reaches storage, so a restarted node can vote twice in a term.
-    const vote = this.config.bug === 'forget-vote' ? 0 : this.vote;
-    return { term: this.term, vote, commit: this.commitIndex };
+    return { term: this.term, vote: this.savedVote(), commit: this.commitIndex };
   }
-}
 
-function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+  private savedVote(): NodeId {
+    // TEST-ONLY bug: the vote never reaches storage, so a restarted node can vote twice in a term.
+    return this.config.bug === 'forget-vote' ? 0 : this.vote;
+  }
+
+  /** Allocation-free: this runs on every input. */
+  private hardStateChanged(): boolean {
+    const saved = this.lastSavedHardState;
+    return saved.term !== this.term || saved.vote !== this.savedVote() || saved.commit !== this.commitIndex;
+  }
 }
 

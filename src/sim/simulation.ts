@@ -82,7 +82,7 @@ export class Simulation {
   private readonly traceBuffer: TraceBuffer;
   private eventCount = 0;
   private electionCount = 0;
-  private lastRoles = new Map<NodeId, string>();
+  private readonly lastRoles: { role: Role | 'crashed'; term: number }[];
 
   constructor(options: SimulationOptions = {}) {
     const nodes = options.nodes ?? 5;
@@ -99,6 +99,7 @@ export class Simulation {
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
     this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
     this.nodes = this.nodeIds.map((id) => ({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0 }));
+    this.lastRoles = this.nodeIds.map(() => ({ role: 'crashed', term: -1 }));
     for (const n of this.nodes) this.start(n);
   }
 
@@ -191,10 +192,14 @@ export class Simulation {
   private sendAll(messages: Message[]): void {
     for (const m of messages) {
       const delays = this.network.plan(m);
-      if (delays.length === 0) this.traceBuffer.add({ timeMs: this.nowMs, kind: 'drop', ...describe(m) });
-      else this.traceBuffer.add({ timeMs: this.nowMs, kind: 'send', ...describe(m) });
+      if (this.traceBuffer.enabled) this.traceMessage(delays.length === 0 ? 'drop' : 'send', m);
       for (const delayMs of delays) this.schedule(delayMs, () => this.deliver(m));
     }
+  }
+
+  private traceMessage(kind: 'send' | 'deliver' | 'drop', m: Message): void {
+    const term = 'term' in m ? m.term : undefined;
+    this.traceBuffer.add({ timeMs: this.nowMs, kind, from: m.from, to: m.to, msg: m.type, ...(term !== undefined ? { term } : {}) });
   }
 
   private deliver(m: Message): void {
@@ -207,25 +212,29 @@ export class Simulation {
     // A message in flight when a partition forms, or to a crashed node, is lost.
     if (n?.node === undefined || !this.network.canReach(m.from, m.to)) {
       this.network.stats.messagesDropped++;
-      this.traceBuffer.add({ timeMs: this.nowMs, kind: 'drop', ...describe(m) });
+      if (this.traceBuffer.enabled) this.traceMessage('drop', m);
       return;
     }
     this.network.stats.messagesDelivered++;
-    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'deliver', ...describe(m) });
+    if (this.traceBuffer.enabled) this.traceMessage('deliver', m);
     n.node.step(m);
     this.runLoop(n);
   }
 
+  /** Runs after every event: invariants, election counting, role changes into the trace. */
   private observeRoles(): void {
     const view = this.nodes;
     this.invariants?.afterEvent(view, this.nowMs);
-    for (const n of view) {
-      const node = n.node;
-      const key = node === undefined ? 'crashed' : `${node.raft.role}:${node.raft.term}`;
-      if (this.lastRoles.get(n.id) === key) continue;
-      this.lastRoles.set(n.id, key);
-      if (node?.raft.role === 'leader') this.electionCount++;
-      this.traceBuffer.add({ timeMs: this.nowMs, kind: 'state', node: n.id, role: node?.raft.role ?? 'crashed', term: node?.raft.term ?? 0 });
+    for (let k = 0; k < view.length; k++) {
+      const node = view[k]!.node;
+      const role = node === undefined ? 'crashed' : node.raft.role;
+      const term = node === undefined ? -1 : node.raft.term;
+      const last = this.lastRoles[k]!;
+      if (last.role === role && last.term === term) continue;
+      last.role = role;
+      last.term = term;
+      if (role === 'leader') this.electionCount++;
+      this.traceBuffer.add({ timeMs: this.nowMs, kind: 'state', node: k + 1, role, term: Math.max(term, 0) });
     }
   }
 
@@ -366,9 +375,4 @@ export class Simulation {
     assert(n !== undefined && n.id === id, `no node ${id} (nodes are 1..${this.nodes.length})`);
     return n;
   }
-}
-
-function describe(m: Message): Partial<TraceEvent> {
-  const term = 'term' in m ? m.term : undefined;
-  return { from: m.from, to: m.to, msg: m.type, ...(term !== undefined ? { term } : {}) };
 }

@@ -18,6 +18,11 @@ export class TraceBuffer {
 
   constructor(private readonly limit: number) {}
 
+  /** Callers check this before building an event, so a disabled trace costs nothing. */
+  get enabled(): boolean {
+    return this.limit > 0;
+  }
+
   add(event: TraceEvent): void {
     if (this.limit === 0) return;
     if (this.buffer.length >= this.limit) {
