@@ -94,6 +94,18 @@ describe('checkHistory: unknown outcomes', () => {
     expect(verdictOf(h)).toBe('not-linearizable');
   });
 
+  it('lets two identical unknown writes take effect at different times', () => {
+    const h = history(
+      set('a', 'x', '1', [0]),
+      set('b', 'x', '1', [1]),
+      get('c', 'x', '1', [10, 11]),
+      set('c', 'x', '2', [12, 13]),
+      get('c', 'x', '1', [14, 15]),
+    );
+    expect(verdictOf(h)).toBe('linearizable');
+    expect(verdictOf(history(...h.ops.slice(1).map(({ id: _, ...op }) => op)))).toBe('not-linearizable');
+  });
+
   it('lets an unknown cas swap or not', () => {
     const start = [set('a', 'x', '1', [0, 1]), cas('b', 'x', '1', '2', true, [2])];
     expect(verdictOf(history(...start, get('c', 'x', '2', [10, 11])))).toBe('linearizable');

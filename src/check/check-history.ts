@@ -8,6 +8,7 @@ import type { CompileModel, ModelName } from './model.ts';
 import { partitionByKey, type KeyPartition } from './partition.ts';
 import { relevantOps } from './relevant-ops.ts';
 import { searchLinearization, type SearchLimits } from './search.ts';
+import { previousTwins } from './unknown-twins.ts';
 import { duplicateId, problemWithOp } from './validate-history.ts';
 
 export interface CheckOptions {
@@ -58,7 +59,7 @@ function checkKey(partition: KeyPartition, model: ModelName, limits: SearchLimit
   const ops = relevantOps(partition.ops);
   const compiled = compilerFor(model)(ops);
   const list = new EventList(ops.map((op) => op.call), ops.map((op) => op.return));
-  const outcome = searchLinearization(list, compiled, ops.length, limits);
+  const outcome = searchLinearization({ list, model: compiled, opCount: ops.length, twins: previousTwins(ops) }, limits);
   const where = `key ${JSON.stringify(partition.key)} (${ops.length} operations)`;
   switch (outcome.kind) {
     case 'linearizable':

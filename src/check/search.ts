@@ -3,6 +3,7 @@ import { HEAD, NIL, type EventList } from './event-list.ts';
 import { LinearizationCache } from './linearization-cache.ts';
 import { mix32 } from './hash-mix.ts';
 import { REJECTED, type CompiledModel } from './model.ts';
+import { NO_TWIN } from './unknown-twins.ts';
 
 /**
  * The linearization search for one key: Wing & Gong's depth-first search for a total order
@@ -28,8 +29,17 @@ const STEPS_PER_LIMIT_CHECK = 4096;
 /** What backtrack returns when there is nothing left to undo. */
 const EXHAUSTED = -2;
 
-export function searchLinearization(list: EventList, model: CompiledModel, opCount: number, limits: SearchLimits): SearchOutcome {
-  return new Search(list, model, opCount).run(limits);
+/** The operations of one key, prepared for the search. */
+export interface SearchInput {
+  list: EventList;
+  model: CompiledModel;
+  opCount: number;
+  /** From previousTwins: interchangeable unknown-outcome operations. */
+  twins: Int32Array;
+}
+
+export function searchLinearization(input: SearchInput, limits: SearchLimits): SearchOutcome {
+  return new Search(input).run(limits);
 }
 
 class Search {
@@ -52,7 +62,15 @@ class Search {
   private returnedLeft = 0;
   private longest: number[] = [];
 
-  constructor(private readonly list: EventList, private readonly model: CompiledModel, opCount: number) {
+  private readonly list: EventList;
+  private readonly model: CompiledModel;
+  private readonly twins: Int32Array;
+
+  constructor({ list, model, opCount, twins }: SearchInput) {
+    assert(twins.length === opCount, 'one twin entry per operation');
+    this.list = list;
+    this.model = model;
+    this.twins = twins;
     const words = Math.max(1, Math.ceil(opCount / 32));
     this.bits = new Uint32Array(words);
     this.opHashes = zobristKeys(opCount);
@@ -127,8 +145,13 @@ class Search {
     return EXHAUSTED;
   }
 
-  /** Linearizes `op` next if the model allows it and the configuration is new. */
+  /**
+   * Linearizes `op` next if the model allows it, its earlier twin (if any) is already placed,
+   * and the configuration is new.
+   */
   private tryLinearize(op: number, forced: boolean): boolean {
+    const twin = this.twins[op]!;
+    if (twin !== NO_TWIN && (this.bits[twin >>> 5]! & (1 << (twin & 31))) === 0) return false;
     const after = this.model.step(this.state, op);
     if (after === REJECTED) return false;
     const word = op >>> 5;
