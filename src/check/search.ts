@@ -60,7 +60,14 @@ class Search {
   private setHash = 0;
   /** Operations with a return still to linearize; the search succeeds when none are left. */
   private returnedLeft = 0;
-  private longest: number[] = [];
+  /**
+   * The deepest linearization reached, for the explanation. Saving it whole at each new depth
+   * would cost O(n^2) on a long key, so only the part of the stack that changed since the last
+   * save is copied: entries below `unsavedFrom` are the same in both.
+   */
+  private readonly longest: Int32Array;
+  private longestLength = 0;
+  private unsavedFrom = 0;
 
   private readonly list: EventList;
   private readonly model: CompiledModel;
@@ -81,6 +88,7 @@ class Search {
     this.stackOps = new Int32Array(opCount);
     this.stackStates = new Int32Array(opCount);
     this.stackForced = new Uint8Array(opCount);
+    this.longest = new Int32Array(opCount);
     this.observers = new Uint8Array(opCount);
     for (let op = 0; op < opCount; op++) this.observers[op] = model.isObserver(op) ? 1 : 0;
     this.state = model.initialState;
@@ -100,7 +108,7 @@ class Search {
       assert(entry !== NIL, 'the walk ends at a return entry');
       if (!list.isCall(entry)) {
         entry = this.backtrack();
-        if (entry === EXHAUSTED) return { kind: 'not-linearizable', longestPrefix: this.longest };
+        if (entry === EXHAUSTED) return { kind: 'not-linearizable', longestPrefix: Array.from(this.longest.subarray(0, this.longestLength)) };
       } else if (this.tryLinearize(entry - 1, false)) {
         entry = this.enterNode();
       } else {
@@ -170,14 +178,21 @@ class Search {
     this.state = after;
     this.returnedLeft -= this.returned[op]!;
     this.list.lift(op);
-    if (this.depth > this.longest.length) this.longest = Array.from(this.stackOps.subarray(0, this.depth));
+    if (this.depth > this.longestLength) this.saveLongest();
     return true;
+  }
+
+  private saveLongest(): void {
+    this.longest.set(this.stackOps.subarray(this.unsavedFrom, this.depth), this.unsavedFrom);
+    this.longestLength = this.depth;
+    this.unsavedFrom = this.depth;
   }
 
   /** Backtracks over the last linearized operation and returns it. */
   private undoLast(): number {
     assert(this.depth > 0, 'something to undo');
     this.depth--;
+    if (this.depth < this.unsavedFrom) this.unsavedFrom = this.depth;
     const op = this.stackOps[this.depth]!;
     this.state = this.stackStates[this.depth]!;
     this.bits[op >>> 5]! &= ~(1 << (op & 31));
