@@ -195,13 +195,14 @@ describe('IdbStorage detects corrupted records', () => {
 });
 
 describe('MemoryNodeStorage', () => {
-  it('applies batches like the durable image (truncate, append) and reports them', async () => {
+  it('tracks what a disk would hold (truncate, append) and starts empty', async () => {
     const memory = new MemoryNodeStorage();
     await memory.save({ hardState: { term: 1, vote: 1, commit: 0 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] });
     await memory.save({ hardState: { term: 2, vote: 0, commit: 1 }, entries: [noop(2, 2)] });
     expect(memory.durable()).toEqual({ hardState: { term: 2, vote: 0, commit: 1 }, lastIndex: 2 });
+    await expect(memory.save({ entries: [noop(4, 2)] })).rejects.toThrow(/batch starts at 4/);
     const result = await memory.load();
-    expect(result.ok && result.state.entries).toEqual([noop(1, 1), noop(2, 2)]);
+    expect(result.ok && result.state).toEqual({ hardState: { term: 0, vote: 0, commit: 0 }, entries: [] });
   });
 });
 

@@ -22,7 +22,7 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { assert } from '../core/assert.ts';
 import { validateCommand } from '../core/kv.ts';
-import { applyBatch, type StorageBatch } from '../core/storage.ts';
+import type { StorageBatch } from '../core/storage.ts';
 import { EMPTY_HARD_STATE, type DurableState, type Entry, type HardState } from '../core/types.ts';
 import type { StorageMode } from './cluster-api.ts';
 import type { Durability } from './protocol.ts';
@@ -140,28 +140,34 @@ export class IdbStorage implements NodeStorage {
 }
 
 /**
- * In-memory storage with the same interface: used when IndexedDB is unavailable, or after a write
- * failed (quota). Everything here dies with the worker.
+ * In-memory "storage" with the same interface: used when IndexedDB is unavailable, or after a write
+ * failed (quota). Nothing here outlives the worker, so it keeps no entries (the Raft log already
+ * holds them in memory); it only tracks what a disk would hold, for NodeView.durable. load()
+ * starts empty: a node without a disk restarts with nothing, like a wiped one.
  */
 export class MemoryNodeStorage implements NodeStorage {
   readonly mode = 'memory-fallback' as const;
-  private readonly image: DurableState;
+  private summary: DurableSummary;
 
-  constructor(image: DurableState = { hardState: { ...EMPTY_HARD_STATE }, entries: [] }) {
-    this.image = { hardState: { ...image.hardState }, entries: image.entries.slice() };
+  constructor(summary: DurableSummary = { hardState: { ...EMPTY_HARD_STATE }, lastIndex: 0 }) {
+    this.summary = { hardState: { ...summary.hardState }, lastIndex: summary.lastIndex };
   }
 
   load(): Promise<LoadResult> {
-    return Promise.resolve({ ok: true, state: { hardState: { ...this.image.hardState }, entries: this.image.entries.slice() } });
+    return Promise.resolve({ ok: true, state: { hardState: { ...EMPTY_HARD_STATE }, entries: [] } });
   }
 
-  save(batch: StorageBatch): Promise<SaveResult> {
-    applyBatch(this.image, batch);
-    return Promise.resolve({ ok: true });
+  async save(batch: StorageBatch): Promise<SaveResult> {
+    const first = batch.entries[0];
+    assert(first === undefined || (first.index >= 1 && first.index <= this.summary.lastIndex + 1), `batch starts at ${first?.index}, log ends at ${this.summary.lastIndex}`);
+    if (batch.hardState) this.summary.hardState = { ...batch.hardState };
+    const last = batch.entries[batch.entries.length - 1];
+    if (last !== undefined) this.summary.lastIndex = last.index;
+    return { ok: true };
   }
 
   durable(): DurableSummary {
-    return { hardState: { ...this.image.hardState }, lastIndex: this.image.entries.length };
+    return { hardState: { ...this.summary.hardState }, lastIndex: this.summary.lastIndex };
   }
 }
 

@@ -1,0 +1,294 @@
+/**
+ * The whole runtime in Node: BrowserCluster with its workers replaced by NodeHosts running in this
+ * thread (messages still structured-cloned, asynchronously), storage in fake-indexeddb, real timers
+ * at high speed. The same code as in the browser, minus the Worker wrapper.
+ */
+import 'fake-indexeddb/auto';
+import { promisifyRequest } from 'idb-keyval';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BrowserCluster, type ClusterDeps, type WorkerLike } from './browser-cluster.ts';
+import type { ClusterEvent } from './cluster-api.ts';
+import { CONFIG_KEY, defaultConfig, loadConfig } from './config.ts';
+import { createNodeStore, deleteNodeDatabase, IdbStorage, MemoryNodeStorage, type NodeStorage } from './idb-storage.ts';
+import { browserTimers } from './index.ts';
+import { NodeHost } from './node-host.ts';
+import { nodeDbName, type HostToWorker, type InitMessage, type WorkerToHost } from './protocol.ts';
+
+let run = 0;
+
+class InProcessWorker implements WorkerLike {
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: ((event: MessageEvent) => void) | null = null;
+  private terminated = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly host: NodeHost;
+
+  constructor(openStorage: (init: InitMessage) => NodeStorage) {
+    this.host = new NodeHost({
+      post: (m: WorkerToHost) => this.toHost(m),
+      openStorage,
+      setInterval: (fn, ms) => this.track(setInterval(fn, ms)),
+      clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+      setTimeout: (fn, ms) => this.track(setTimeout(fn, ms)),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    });
+  }
+
+  postMessage(message: HostToWorker): void {
+    const copy = structuredClone(message);
+    setTimeout(() => {
+      if (!this.terminated) this.host.receive(copy);
+    }, 0);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    for (const t of this.timers) clearTimeout(t);
+  }
+
+  private toHost(message: WorkerToHost): void {
+    const copy = structuredClone(message);
+    setTimeout(() => {
+      if (!this.terminated) this.onmessage?.({ data: copy } as MessageEvent);
+    }, 0);
+  }
+
+  private track<T extends ReturnType<typeof setTimeout>>(handle: T): T {
+    this.timers.add(handle);
+    return handle;
+  }
+}
+
+function memoryStore(): ClusterDeps['store'] & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+interface Setup {
+  deps: ClusterDeps;
+  prefix: string;
+  store: ReturnType<typeof memoryStore>;
+  /** Replace a node's storage (quota failures...). */
+  storageFor: Map<number, (init: InitMessage) => NodeStorage>;
+}
+
+function setup(): Setup {
+  run++;
+  const prefix = `bc${run}-${Math.random().toString(36).slice(2, 8)}-`;
+  const store = memoryStore();
+  const storageFor = new Map<number, (init: InitMessage) => NodeStorage>();
+  const deps: ClusterDeps = {
+    createWorker: () =>
+      new InProcessWorker((init) => storageFor.get(init.id)?.(init) ?? new IdbStorage(createNodeStore(prefix + init.dbName, init.durability))),
+    timers: browserTimers,
+    random: Math.random,
+    seed: () => Math.floor(Math.random() * 2 ** 31),
+    store,
+    deleteDatabase: (name) => deleteNodeDatabase(prefix + name),
+    indexedDbAvailable: true,
+    scheduleFrame: (fn) => void setTimeout(fn, 5),
+  };
+  return { deps, prefix, store, storageFor };
+}
+
+const fast = defaultConfig({ tickMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, network: { delayMs: [0, 2], dropRate: 0, duplicateRate: 0 } });
+
+async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function leaderOf(cluster: BrowserCluster): number | undefined {
+  return cluster.snapshot().nodes.find((n) => n.role === 'leader')?.id;
+}
+
+const open: BrowserCluster[] = [];
+function start(s: Setup, config = fast): BrowserCluster {
+  const cluster = new BrowserCluster(config, s.deps);
+  open.push(cluster);
+  return cluster;
+}
+
+afterEach(() => {
+  for (const c of open.splice(0)) c.dispose();
+});
+
+describe('BrowserCluster', () => {
+  it('elects a leader, commits a write, and keeps it across a crash of every node', async () => {
+    const s = setup();
+    const cluster = start(s);
+    await until(() => leaderOf(cluster), 'a leader');
+    const set = await cluster.submit({ op: 'set', key: 'greeting', value: 'hello' });
+    expect(set).toMatchObject({ ok: true, text: 'OK' });
+    expect(set.path.at(-1)).toBe(set.answeredBy);
+    for (const id of [1, 2, 3]) cluster.crash(id);
+    expect(cluster.snapshot().nodes.map((n) => n.role)).toEqual(['crashed', 'crashed', 'crashed']);
+    for (const id of [1, 2, 3]) cluster.restart(id);
+    await until(() => leaderOf(cluster), 'a leader after restart');
+    const get = await cluster.submit({ op: 'get', key: 'greeting' });
+    expect(get).toMatchObject({ ok: true, text: '"hello"' });
+  });
+
+  it('a new page (new controller, same storage) restarts the saved cluster with its data', async () => {
+    const s = setup();
+    const five = defaultConfig({ ...fast, nodes: 5 });
+    const first = start(s, five);
+    await until(() => leaderOf(first), 'a leader');
+    expect((await first.submit({ op: 'set', key: 'k', value: 'v1' })).ok).toBe(true);
+    first.dispose();
+    const saved = loadConfig(s.store);
+    expect(saved.kind === 'saved' && saved.config.nodes).toBe(5);
+    const second = start(s, saved.kind === 'saved' ? saved.config : fast);
+    await until(() => leaderOf(second), 'a leader after reload');
+    expect(second.snapshot().nodes).toHaveLength(5);
+    expect((await second.submit({ op: 'get', key: 'k' })).text).toBe('"v1"');
+  });
+
+  it('a corrupted record stops that node with the reason; the others go on', async () => {
+    const s = setup();
+    const first = start(s);
+    await until(() => leaderOf(first), 'a leader');
+    expect((await first.submit({ op: 'set', key: 'a', value: '1' })).ok).toBe(true);
+    first.dispose();
+    const store = createNodeStore(s.prefix + nodeDbName(2));
+    await store('readwrite', (os) => {
+      os.put({ index: 1, term: 'x', data: { type: 'noop' } }, 1);
+      return promisifyRequest(os.transaction);
+    });
+    const second = start(s);
+    const broken = await until(() => second.snapshot().nodes.find((n) => n.id === 2 && n.error !== undefined), 'node 2 refusing');
+    expect(broken.role).toBe('crashed');
+    expect(broken.error).toMatch(/Node 2 refuses to start: corrupted record "entry 1" in database raft-node-2: bad term/);
+    expect(second.snapshot().warnings.join('\n')).toMatch(/corrupted record/);
+    await until(() => leaderOf(second), 'a leader among nodes 1 and 3');
+    expect((await second.submit({ op: 'get', key: 'a' })).text).toBe('"1"');
+  });
+
+  it('falls back to memory with a warning when a write hits the quota; a restart then starts empty', async () => {
+    const s = setup();
+    s.storageFor.set(3, (init) => {
+      const real = new IdbStorage(createNodeStore(s.prefix + init.dbName));
+      let writes = 0;
+      return {
+        mode: 'indexeddb', load: () => real.load(), durable: () => real.durable(),
+        save: (batch) => (++writes > 2 ? Promise.resolve({ ok: false, error: { kind: 'quota', message: 'QuotaExceededError: full' } }) : real.save(batch)),
+      } satisfies NodeStorage;
+    });
+    const cluster = start(s);
+    const events: ClusterEvent[] = [];
+    cluster.subscribe((batch) => events.push(...batch));
+    await until(() => leaderOf(cluster), 'a leader');
+    expect((await cluster.submit({ op: 'set', key: 'q', value: '1' })).ok).toBe(true);
+    const node3 = await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && n.storage === 'memory-fallback'), 'node 3 in memory');
+    expect(node3.alive).toBe(true);
+    expect(cluster.snapshot().warnings.join('\n')).toMatch(/Node 3: the storage quota is exceeded/);
+    await until(() => events.some((e) => e.kind === 'warning' && /quota/.test(e.message)), 'a warning event');
+    s.storageFor.delete(3);
+    cluster.crash(3);
+    cluster.restart(3);
+    await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && n.alive && n.storage === 'indexeddb'), 'node 3 back on IndexedDB');
+    expect(cluster.snapshot().warnings.join('\n')).toMatch(/restarts empty/);
+  });
+
+  it('starts on memory with a warning when IndexedDB cannot be opened', async () => {
+    const s = setup();
+    s.storageFor.set(1, () => new IdbStorage(() => Promise.reject(new Error('IndexedDB refused'))));
+    const cluster = start(s);
+    const node1 = await until(() => cluster.snapshot().nodes.find((n) => n.id === 1 && n.alive), 'node 1 running');
+    expect(node1.storage).toBe('memory-fallback');
+    expect(cluster.snapshot().warnings.join('\n')).toMatch(/Node 1: IndexedDB is unavailable: IndexedDB refused/);
+  });
+
+  it('a node that throws is shown crashed with the error, and restarts', async () => {
+    const s = setup();
+    s.storageFor.set(2, () => ({
+      mode: 'indexeddb', load: () => new MemoryNodeStorage().load(), durable: () => ({ hardState: { term: 0, vote: 0, commit: 0 }, lastIndex: 0 }),
+      save: () => Promise.reject(new Error('disk on fire')),
+    }));
+    const cluster = start(s);
+    const crashed = await until(() => cluster.snapshot().nodes.find((n) => n.id === 2 && n.error !== undefined), 'node 2 crashing');
+    expect(crashed.role).toBe('crashed');
+    expect(crashed.error).toMatch(/disk on fire/);
+    s.storageFor.delete(2);
+    cluster.restart(2);
+    await until(() => cluster.snapshot().nodes.find((n) => n.id === 2 && n.alive && n.error === undefined), 'node 2 restarted');
+  });
+
+  it('wipe deletes the node database and restarts it empty; a new leader brings it up to date', async () => {
+    const s = setup();
+    const cluster = start(s);
+    await until(() => leaderOf(cluster), 'a leader');
+    expect((await cluster.submit({ op: 'set', key: 'w', value: '1' })).ok).toBe(true);
+    const follower = cluster.snapshot().nodes.find((n) => n.role === 'follower')!.id;
+    cluster.wipe(follower);
+    const back = await until(() => cluster.snapshot().nodes.find((n) => n.id === follower && n.alive), 'the wiped node back');
+    expect(back.lastIndex).toBe(0);
+    expect(back.durable).toEqual({ term: 0, vote: 0, commit: 0, lastIndex: 0 });
+    // The current leader still believes the wiped node holds what it acknowledged (Raft assumes
+    // disks are not wiped) and will not resend it; a new leader starts from scratch and does.
+    const leader = leaderOf(cluster)!;
+    cluster.crash(leader);
+    cluster.restart(leader);
+    const caughtUp = await until(() => cluster.snapshot().nodes.find((n) => n.id === follower && n.kv.some(([k]) => k === 'w')), 'catch-up');
+    expect(caughtUp.kv).toContainEqual(['w', '1']);
+  });
+
+  it('partitions client traffic too: an isolated leader is routed around', async () => {
+    const s = setup();
+    const cluster = start(s);
+    const leader = await until(() => leaderOf(cluster), 'a leader');
+    cluster.isolate(leader);
+    const reply = await cluster.submit({ op: 'set', key: 'p', value: '1' });
+    expect(reply.ok).toBe(true);
+    expect(reply.answeredBy).not.toBe(leader);
+  });
+
+  it('pause stops ticks and delivery; step delivers one message', async () => {
+    const s = setup();
+    const cluster = start(s);
+    await until(() => leaderOf(cluster), 'a leader');
+    cluster.pause();
+    await new Promise((r) => setTimeout(r, 100));
+    const before = cluster.snapshot();
+    expect(before.paused).toBe(true);
+    const pending = cluster.submit({ op: 'set', key: 's', value: '1' });
+    await new Promise((r) => setTimeout(r, 200));
+    const held = cluster.snapshot().inFlight;
+    expect(held.some((m) => m.type === 'ClientRequest')).toBe(true);
+    const terms = cluster.snapshot().nodes.map((n) => n.term);
+    await new Promise((r) => setTimeout(r, 300)); // 30 ticks at speed 1: elections would happen if ticking
+    expect(cluster.snapshot().nodes.map((n) => n.term)).toEqual(terms);
+    expect(cluster.step()).toBe(true);
+    cluster.resume();
+    expect((await pending).ok).toBe(true);
+  });
+
+  it('readLog returns entries of a running node and rejects for a crashed one', async () => {
+    const s = setup();
+    const cluster = start(s);
+    const leader = await until(() => leaderOf(cluster), 'a leader');
+    await cluster.submit({ op: 'set', key: 'r', value: '1' });
+    const entries = await cluster.readLog(leader, 1, 10);
+    expect(entries.map((e) => e.label)).toContain('SET r 1');
+    cluster.crash(leader);
+    await expect(cluster.readLog(leader, 1, 10)).rejects.toThrow(/not running/);
+  });
+
+  it('newCluster wipes every database and starts the new size; the config is saved', async () => {
+    const s = setup();
+    const cluster = start(s);
+    await until(() => leaderOf(cluster), 'a leader');
+    await cluster.submit({ op: 'set', key: 'old', value: '1' });
+    await cluster.newCluster(5);
+    expect(cluster.snapshot().nodes).toHaveLength(5);
+    expect(JSON.parse(s.store.data.get(CONFIG_KEY)!).config.nodes).toBe(5);
+    await until(() => leaderOf(cluster), 'a leader in the new cluster');
+    expect((await cluster.submit({ op: 'get', key: 'old' })).text).toBe('(nil)');
+  });
+});

@@ -1,0 +1,512 @@
+/**
+ * The browser runtime: implements ClusterController (cluster-api.ts) with one Web Worker per node,
+ * the bus on the main thread, and each node's state in its own IndexedDB database.
+ *
+ * Crash = terminate the worker (its memory is gone). Restart = a new worker that rebuilds from its
+ * database. Wipe = delete that database, then restart. The configuration is saved in localStorage
+ * at every change, so a reloaded page restarts the same nodes from their databases.
+ *
+ * Everything the page can pile up is bounded: messages in flight (Bus), events (EventStream),
+ * console commands waiting (ClientSession), log reads waiting (MAX_PENDING_READS), warnings.
+ */
+import { unreachable } from '../core/assert.ts';
+import type { KvCommand } from '../core/kv-types.ts';
+import type { ClientReply, Message, NodeId } from '../core/types.ts';
+import { Bus, type BusTimers, validateSpeed } from './bus.ts';
+import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
+import type {
+  ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView,
+} from './cluster-api.ts';
+import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
+import { EventStream } from './event-stream.ts';
+import { downView } from './node-view.ts';
+import { PROTOCOL_VERSION, nodeDbName, protocolProblem, type Durability, type HostToWorker, type WorkerMode, type WorkerToHost } from './protocol.ts';
+
+/** What the cluster needs from a Worker (a fake in tests). */
+export interface WorkerLike {
+  postMessage(message: HostToWorker): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+export interface ClusterDeps {
+  createWorker(): WorkerLike;
+  timers: BusTimers;
+  /** Uniform in [0, 1): the bus's drop, duplicate and delay draws. */
+  random(): number;
+  /** A fresh seed for a node's election timer. */
+  seed(): number;
+  /** localStorage, or undefined when the page has none. */
+  store: KeyValueStore | undefined;
+  deleteDatabase(name: string): Promise<void>;
+  /** False when this browser has no IndexedDB: every node runs in memory. */
+  indexedDbAvailable: boolean;
+  scheduleFrame(run: () => void): void;
+}
+
+export interface ClusterOptions {
+  /** 'limit' runs the benchmark's no-consensus ceiling instead of Raft. */
+  mode?: WorkerMode;
+  durability?: Durability;
+  viewIntervalMs?: number;
+  /** Save the configuration for the next page load (off for benchmark clusters). */
+  persistConfig?: boolean;
+  /** Warnings known before the cluster starts (e.g. an unreadable saved configuration). */
+  warnings?: string[];
+}
+
+interface PendingRead {
+  resolve(entries: EntryView[]): void;
+  reject(error: Error): void;
+  timer: unknown;
+}
+
+interface NodeSlot {
+  id: NodeId;
+  worker: WorkerLike | undefined;
+  /** Bumped at every spawn and crash: messages from an older worker are ignored. */
+  epoch: number;
+  status: 'starting' | 'up' | 'down';
+  view: NodeView;
+  /** Its state lived in memory (IndexedDB failed): the database is stale and a restart wipes it. */
+  memoryOnly: boolean;
+  /** Why the node refused to start (shown in warnings too). */
+  loadError: string | undefined;
+  storageWarning: string | undefined;
+  reads: Map<number, PendingRead>;
+}
+
+const MAX_PENDING_READS = 16;
+const READ_TIMEOUT_MS = 5000;
+const MAX_WARNINGS = 20;
+/** Clients besides the console (benchmark sessions). */
+const MAX_CLIENTS = 512;
+
+export class BrowserCluster implements ClusterController {
+  private config: ClusterConfig;
+  private readonly bus: Bus;
+  private readonly events: EventStream;
+  private slots: NodeSlot[] = [];
+  private readonly clients = new Map<string, ClientSession>();
+  private readonly console: ClientSession;
+  private readonly globalWarnings: string[] = [];
+  private readonly mode: WorkerMode;
+  private readonly durability: Durability;
+  private readonly viewIntervalMs: number;
+  private readonly persistConfig: boolean;
+  private nextReadId = 1;
+  private disposed = false;
+
+  constructor(
+    config: ClusterConfig,
+    private readonly deps: ClusterDeps,
+    options: ClusterOptions = {},
+  ) {
+    validateConfig(config);
+    this.config = structuredClone(config);
+    this.mode = options.mode ?? 'raft';
+    this.durability = options.durability ?? 'strict';
+    this.viewIntervalMs = options.viewIntervalMs ?? 100;
+    this.persistConfig = options.persistConfig ?? true;
+    this.events = new EventStream(deps.scheduleFrame, deps.timers.now);
+    this.bus = new Bus({
+      nodeIds: this.nodeIds(), network: config.network, speed: config.speed, timers: deps.timers, random: deps.random,
+      hooks: { deliver: (messages) => this.deliver(messages), isUp: (id) => this.slot(id)?.status === 'up', emit: (e) => this.events.emit(e) },
+    });
+    for (const warning of options.warnings ?? []) this.warn(warning);
+    if (!deps.indexedDbAvailable) this.warn('IndexedDB is not available in this browser: every node runs on in-memory storage, and a page reload loses the cluster.');
+    if (deps.store === undefined) this.warn('localStorage is not available: the configuration and the console session will not survive a page reload.');
+    const session = new PersistentSession(deps.store);
+    this.console = new ClientSession(session.clientId, session, this.clientTransport());
+    this.clients.set(session.clientId, this.console);
+    this.save();
+    this.startAll();
+  }
+
+  // ---- Observation ---------------------------------------------------------------------------------
+
+  snapshot(): ClusterSnapshot {
+    return {
+      config: structuredClone(this.config),
+      nodes: this.slots.map((s) => s.view),
+      inFlight: this.bus.inFlight(),
+      cut: this.bus.cutMatrix(),
+      paused: this.bus.isPaused(),
+      warnings: this.warnings(),
+    };
+  }
+
+  subscribe(listener: (events: ClusterEvent[]) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  // ---- Nodes -------------------------------------------------------------------------------------
+
+  crash(id: NodeId): void {
+    const slot = this.requireSlot(id);
+    if (slot.status === 'down') return;
+    this.takeDown(slot, undefined);
+  }
+
+  restart(id: NodeId): void {
+    const slot = this.requireSlot(id);
+    if (slot.status !== 'down') return;
+    if (!slot.memoryOnly) return this.spawn(slot);
+    // Its state lived in memory and died with the worker; the database holds an older state.
+    // Loading that would be worse than starting empty (it looks valid), so delete it first.
+    this.warn(`Node ${id} ran on in-memory storage: it restarts empty, like a wiped node.`);
+    this.resetStorage(slot);
+  }
+
+  wipe(id: NodeId): void {
+    const slot = this.requireSlot(id);
+    if (slot.status !== 'down') this.takeDown(slot, undefined);
+    this.events.emit({ kind: 'warning', at: this.deps.timers.now(), message: `Node ${id} was wiped: it forgot its log and its votes, which can break Raft's safety.` });
+    this.resetStorage(slot);
+  }
+
+  forceTimeout(id: NodeId): void {
+    const slot = this.requireSlot(id);
+    if (slot.status === 'up') this.post(slot, { v: PROTOCOL_VERSION, type: 'force-timeout' });
+  }
+
+  // ---- Network -----------------------------------------------------------------------------------------
+
+  isolate(id: NodeId): void {
+    this.bus.isolate(id);
+  }
+
+  rejoin(id: NodeId): void {
+    this.bus.rejoin(id);
+  }
+
+  partition(groups: NodeId[][]): void {
+    this.bus.partition(groups);
+  }
+
+  setLink(from: NodeId, to: NodeId, cut: boolean): void {
+    this.bus.setLink(from, to, cut);
+  }
+
+  heal(): void {
+    this.bus.heal();
+  }
+
+  setNetwork(settings: Partial<NetworkSettings>): void {
+    this.bus.setNetwork(settings);
+    this.config.network = this.bus.networkSettings();
+    this.save();
+  }
+
+  setSpeed(speed: number): void {
+    validateSpeed(speed);
+    this.config.speed = speed;
+    this.bus.setSpeed(speed);
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'speed', speed });
+    this.save();
+  }
+
+  pause(): void {
+    this.bus.pause();
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'pause' });
+  }
+
+  resume(): void {
+    this.bus.resume();
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'resume' });
+  }
+
+  step(): boolean {
+    return this.bus.step();
+  }
+
+  deliverNow(messageId: number): void {
+    this.bus.deliverNow(messageId);
+  }
+
+  dropMessage(messageId: number): void {
+    this.bus.dropMessage(messageId);
+  }
+
+  // ---- Clients and logs ------------------------------------------------------------------------------
+
+  submit(command: KvCommand): Promise<ConsoleReply> {
+    return this.console.submit(command);
+  }
+
+  /** A client session of its own (the benchmark's clients). Not part of ClusterController. */
+  openClient(id: string): ClientSession {
+    if (this.clients.has(id)) throw new Error(`client ${id} exists`);
+    if (this.clients.size > MAX_CLIENTS) throw new Error(`at most ${MAX_CLIENTS} clients`);
+    const session = new ClientSession(id, new CountingSeqSource(), this.clientTransport(), { maxQueued: 32, maxAttempts: 1000 });
+    this.clients.set(id, session);
+    return session;
+  }
+
+  closeClient(id: string): void {
+    const session = this.clients.get(id);
+    if (session === undefined || session === this.console) return;
+    session.close();
+    this.clients.delete(id);
+  }
+
+  readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]> {
+    const slot = this.requireSlot(id);
+    if (slot.status !== 'up') return Promise.reject(new Error(`node ${id} is not running`));
+    if (slot.reads.size >= MAX_PENDING_READS) return Promise.reject(new Error(`too many log reads waiting on node ${id}`));
+    const requestId = this.nextReadId++;
+    return new Promise((resolve, reject) => {
+      const timer = this.deps.timers.setTimer(() => {
+        slot.reads.delete(requestId);
+        reject(new Error(`node ${id} did not answer the log read`));
+      }, READ_TIMEOUT_MS);
+      slot.reads.set(requestId, { resolve, reject, timer });
+      this.post(slot, { v: PROTOCOL_VERSION, type: 'read-log', requestId, fromIndex, toIndex });
+    });
+  }
+
+  // ---- Whole cluster -----------------------------------------------------------------------------------
+
+  async newCluster(nodes: NodeCount): Promise<void> {
+    const next = { ...this.config, nodes };
+    validateConfig(next);
+    for (const slot of this.slots) this.takeDown(slot, undefined);
+    this.config = next;
+    this.bus.reset(this.nodeIds());
+    this.slots = [];
+    const names = Array.from({ length: MAX_NODE_ID }, (_, k) => nodeDbName(k + 1));
+    const results = await Promise.allSettled(names.map((name) => this.deps.deleteDatabase(name)));
+    results.forEach((r, k) => {
+      if (r.status === 'rejected') this.warn(`could not delete ${names[k]}: ${String(r.reason)}`);
+    });
+    if (this.disposed) return;
+    this.globalWarnings.length = 0;
+    this.save();
+    this.startAll();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const slot of this.slots) this.takeDown(slot, undefined);
+    for (const session of this.clients.values()) session.close();
+    this.clients.clear();
+    this.bus.dispose();
+  }
+
+  /** Bus statistics (for the benchmark and the debug hook). */
+  busStats(): Bus['stats'] {
+    return { ...this.bus.stats };
+  }
+
+  // ---- Workers -----------------------------------------------------------------------------------------
+
+  private startAll(): void {
+    this.slots = this.nodeIds().map((id) => ({
+      id, worker: undefined, epoch: 0, status: 'down', view: downView(id, undefined, undefined, this.config.electionTimeoutTicks),
+      memoryOnly: false, loadError: undefined, storageWarning: undefined, reads: new Map(),
+    }));
+    for (const slot of this.slots) this.spawn(slot);
+  }
+
+  private spawn(slot: NodeSlot): void {
+    if (this.disposed) return;
+    slot.epoch++;
+    const epoch = slot.epoch;
+    slot.status = 'starting';
+    slot.loadError = undefined;
+    slot.view = downView(slot.id, slot.view, undefined, this.config.electionTimeoutTicks);
+    let worker: WorkerLike;
+    try {
+      worker = this.deps.createWorker();
+    } catch (e) {
+      return this.takeDown(slot, `could not start a worker: ${String(e)}`);
+    }
+    slot.worker = worker;
+    worker.onmessage = (event) => this.onWorkerMessage(slot, epoch, event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.onWorkerFailure(slot, epoch, event.message || 'the worker failed to load or threw');
+    };
+    worker.onmessageerror = () => this.onWorkerFailure(slot, epoch, 'a message from the worker could not be read');
+    this.post(slot, {
+      v: PROTOCOL_VERSION, type: 'init', id: slot.id, voters: this.nodeIds(), mode: this.mode, seed: this.deps.seed(),
+      tickMs: this.config.tickMs, speed: this.config.speed, paused: this.bus.isPaused(),
+      electionTimeoutTicks: this.config.electionTimeoutTicks, heartbeatIntervalTicks: this.config.heartbeatIntervalTicks,
+      storage: this.deps.indexedDbAvailable ? 'indexeddb' : 'memory', dbName: nodeDbName(slot.id), durability: this.durability,
+      viewIntervalMs: this.viewIntervalMs,
+    });
+  }
+
+  private onWorkerMessage(slot: NodeSlot, epoch: number, data: unknown): void {
+    if (slot.epoch !== epoch || this.disposed) return;
+    const problem = protocolProblem(data, 'to-host');
+    if (problem !== undefined) return this.onWorkerFailure(slot, epoch, `protocol error: ${problem}`);
+    const msg = data as WorkerToHost;
+    switch (msg.type) {
+      case 'started':
+        slot.status = 'up';
+        return this.updateView(slot, msg.view);
+      case 'send':
+        for (const m of msg.messages) this.bus.send(m);
+        return;
+      case 'view':
+        return this.updateView(slot, msg.view);
+      case 'warning':
+        slot.storageWarning = msg.message;
+        return this.events.emit({ kind: 'warning', at: this.deps.timers.now(), message: msg.message });
+      case 'fatal':
+        if (msg.phase === 'load') slot.loadError = msg.error;
+        return this.onWorkerFailure(slot, epoch, msg.error);
+      case 'log': {
+        const read = slot.reads.get(msg.requestId);
+        if (read === undefined) return;
+        slot.reads.delete(msg.requestId);
+        this.deps.timers.clearTimer(read.timer);
+        return read.resolve(msg.entries);
+      }
+      default:
+        return unreachable(msg);
+    }
+  }
+
+  private onWorkerFailure(slot: NodeSlot, epoch: number, error: string): void {
+    if (slot.epoch !== epoch || slot.status === 'down') return;
+    this.takeDown(slot, error);
+    if (slot.loadError !== undefined) this.events.emit({ kind: 'warning', at: this.deps.timers.now(), message: slot.loadError });
+  }
+
+  /** Terminates the worker (if any); the node shows as crashed, with `error` when it failed. */
+  private takeDown(slot: NodeSlot, error: string | undefined): void {
+    slot.worker?.terminate();
+    slot.worker = undefined;
+    slot.epoch++;
+    slot.status = 'down';
+    const previous = slot.view;
+    slot.view = downView(slot.id, previous, error, this.config.electionTimeoutTicks);
+    for (const read of slot.reads.values()) {
+      this.deps.timers.clearTimer(read.timer);
+      read.reject(new Error(`node ${slot.id} crashed`));
+    }
+    slot.reads.clear();
+    if (previous.role !== 'crashed') this.emitRole(slot);
+  }
+
+  /** Deletes the node's database, then starts it empty. */
+  private resetStorage(slot: NodeSlot): void {
+    slot.status = 'starting';
+    slot.epoch++;
+    const epoch = slot.epoch;
+    this.deps.deleteDatabase(nodeDbName(slot.id)).then(
+      () => {
+        slot.memoryOnly = false;
+        slot.storageWarning = undefined;
+        if (slot.epoch === epoch && !this.disposed) this.spawn(slot);
+      },
+      (e: unknown) => {
+        if (slot.epoch !== epoch) return;
+        slot.status = 'down';
+        slot.view = downView(slot.id, slot.view, `could not delete its database: ${String(e)}`, this.config.electionTimeoutTicks);
+      },
+    );
+  }
+
+  private updateView(slot: NodeSlot, view: NodeView): void {
+    const previous = slot.view;
+    slot.view = view;
+    if (view.storage === 'memory-fallback') slot.memoryOnly = true;
+    if (previous.role !== view.role || previous.term !== view.term) this.emitRole(slot);
+    if (view.commitIndex > previous.commitIndex) {
+      this.events.emit({ kind: 'commit', at: this.deps.timers.now(), node: slot.id, commitIndex: view.commitIndex });
+    }
+  }
+
+  private emitRole(slot: NodeSlot): void {
+    this.events.emit({ kind: 'role', at: this.deps.timers.now(), node: slot.id, role: slot.view.role, term: slot.view.term });
+  }
+
+  /** The bus hands over due messages: one postMessage per destination worker. */
+  private deliver(messages: Message[]): void {
+    const byNode = new Map<NodeId, Message[]>();
+    for (const m of messages) {
+      if (typeof m.to === 'string') {
+        this.clients.get(m.to)?.receive(m as ClientReply);
+        continue;
+      }
+      const list = byNode.get(m.to);
+      if (list === undefined) byNode.set(m.to, [m]);
+      else list.push(m);
+    }
+    for (const [id, list] of byNode) {
+      const slot = this.slot(id);
+      if (slot?.status === 'up') this.post(slot, { v: PROTOCOL_VERSION, type: 'deliver', messages: list });
+    }
+  }
+
+  private post(slot: NodeSlot, message: HostToWorker): void {
+    slot.worker?.postMessage(message);
+  }
+
+  private broadcast(message: HostToWorker): void {
+    for (const slot of this.slots) this.post(slot, message);
+  }
+
+  private clientTransport(): ClientTransport {
+    const timers = this.deps.timers;
+    return {
+      send: (m) => this.bus.send(m),
+      nodeIds: () => this.nodeIds(),
+      now: () => timers.now(),
+      setTimer: (run, ms) => timers.setTimer(run, ms),
+      clearTimer: (handle) => {
+        if (handle !== undefined) timers.clearTimer(handle);
+      },
+      isPaused: () => this.bus.isPaused(),
+      // Long enough for a round trip at the slowest network setting plus a commit; in slow
+      // motion everything takes 1/speed longer.
+      attemptTimeoutMs: () => (1000 + 4 * this.config.network.delayMs[1] + 2 * this.config.tickMs * this.config.heartbeatIntervalTicks) / this.config.speed,
+      backoffMs: () => (2 * this.config.tickMs) / this.config.speed,
+    };
+  }
+
+  // ---- Small things ------------------------------------------------------------------------------------
+
+  private warnings(): string[] {
+    const list = [...this.globalWarnings];
+    for (const slot of this.slots) {
+      if (slot.memoryOnly && slot.storageWarning !== undefined) list.push(slot.storageWarning);
+      if (slot.status === 'down' && slot.loadError !== undefined) list.push(slot.loadError);
+    }
+    return list;
+  }
+
+  private warn(message: string): void {
+    if (this.globalWarnings.includes(message)) return;
+    if (this.globalWarnings.length >= MAX_WARNINGS) this.globalWarnings.shift();
+    this.globalWarnings.push(message);
+    this.events.emit({ kind: 'warning', at: this.deps.timers.now(), message });
+  }
+
+  private save(): void {
+    if (!this.persistConfig) return;
+    if (!saveConfig(this.deps.store, this.config) && this.deps.store !== undefined) {
+      this.warn('The configuration could not be saved (storage full or refused): a reload starts from the defaults.');
+    }
+  }
+
+  private nodeIds(): NodeId[] {
+    return Array.from({ length: this.config.nodes }, (_, k) => k + 1);
+  }
+
+  private slot(id: NodeId): NodeSlot | undefined {
+    return this.slots[id - 1];
+  }
+
+  private requireSlot(id: NodeId): NodeSlot {
+    const slot = this.slot(id);
+    if (slot === undefined) throw new RangeError(`no node ${id} (nodes are 1..${this.slots.length})`);
+    return slot;
+  }
+}

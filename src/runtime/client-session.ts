@@ -1,0 +1,278 @@
+/**
+ * A client session with exactly-once semantics, talking to the cluster through the bus (so its
+ * traffic is shown, delayed, dropped and partitioned like everything else).
+ *
+ * One operation at a time: the KV state machine keeps one remembered result per client (the
+ * highest seq), so a second concurrent request would make the first one "stale". Later submits
+ * queue (bounded). Each operation gets a new seq, taken from the SeqSource before the first send
+ * (the console's source persists it, so a reloaded page never reuses a seq the cluster has seen).
+ * Retries carry the same seq: a write that already took effect is answered from the session table,
+ * never applied twice.
+ *
+ * Routing: the node believed to lead, else the next node in turn. A redirect with a hint is
+ * followed at once; "leader unknown" and "retry" answers wait a back-off; no answer within the
+ * attempt timeout tries the next node. While the cluster is paused, timeouts do not count.
+ */
+import { unreachable } from '../core/assert.ts';
+import type { KvCommand, KvResult } from '../core/kv-types.ts';
+import type { ClientId, ClientReply, ClientRequest, NodeId } from '../core/types.ts';
+import type { ConsoleReply } from './cluster-api.ts';
+
+export interface ClientTransport {
+  send(m: ClientRequest): void;
+  nodeIds(): readonly NodeId[];
+  now(): number;
+  setTimer(run: () => void, delayMs: number): unknown;
+  clearTimer(handle: unknown): void;
+  isPaused(): boolean;
+  /** How long to wait for an answer before trying another node (already scaled by speed). */
+  attemptTimeoutMs(): number;
+  /** How long to wait before retrying when no leader is known (already scaled by speed). */
+  backoffMs(): number;
+}
+
+export interface SeqSource {
+  /** The next sequence number: strictly greater than every one handed out before. */
+  next(): number;
+}
+
+export interface ClientSessionOptions {
+  /** Bound on queued operations; beyond it submit() answers at once with an error. */
+  maxQueued?: number;
+  /** Attempts (sends) per operation before giving up with "outcome unknown". */
+  maxAttempts?: number;
+}
+
+interface Operation {
+  command: KvCommand;
+  seq: number;
+  path: NodeId[];
+  startedAt: number;
+  /** Bumped at every send and back-off: a timer from an older attempt finds it changed and does nothing. */
+  attempt: number;
+  sends: number;
+  timer: unknown;
+  resolve: (reply: ConsoleReply) => void;
+}
+
+export class ClientSession {
+  private readonly maxQueued: number;
+  private readonly maxAttempts: number;
+  private queue: { command: KvCommand; resolve: (reply: ConsoleReply) => void }[] = [];
+  private current: Operation | undefined;
+  private leaderHint: NodeId = 0;
+  private turn: number;
+  private closed = false;
+
+  constructor(
+    readonly id: ClientId,
+    private readonly seqs: SeqSource,
+    private readonly transport: ClientTransport,
+    options: ClientSessionOptions = {},
+  ) {
+    this.maxQueued = options.maxQueued ?? 32;
+    this.maxAttempts = options.maxAttempts ?? 100;
+    this.turn = Math.floor(Math.random() * 1000);
+  }
+
+  submit(command: KvCommand): Promise<ConsoleReply> {
+    if (this.closed) return Promise.resolve(failure('the cluster was closed', [], 0));
+    if (this.queue.length >= this.maxQueued) {
+      return Promise.resolve(failure(`too many commands waiting (at most ${this.maxQueued}); wait for answers first`, [], 0));
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ command, resolve });
+      if (this.current === undefined) this.startNext();
+    });
+  }
+
+  /** True while an operation is outstanding or queued. */
+  busy(): boolean {
+    return this.current !== undefined || this.queue.length > 0;
+  }
+
+  receive(m: ClientReply): void {
+    const op = this.current;
+    if (op === undefined || m.seq !== op.seq) return; // a duplicate, or the late answer to an earlier try
+    const body = m.body;
+    switch (body.kind) {
+      case 'result':
+        this.leaderHint = m.from;
+        return this.finish(op, { ok: true, text: resultText(body.result), result: body.result, answeredBy: m.from });
+      case 'error':
+        return this.finish(op, { ok: false, text: `(error) ${body.error.message}`, error: body.error.message, answeredBy: m.from });
+      case 'redirect':
+        this.leaderHint = body.leaderHint === m.from ? 0 : body.leaderHint;
+        if (this.leaderHint !== 0) return this.send(op);
+        return this.backOff(op);
+      case 'retry':
+        this.leaderHint = 0;
+        return this.backOff(op);
+      default:
+        return unreachable(body);
+    }
+  }
+
+  /** Answers everything still waiting with an error; the session takes no more commands. */
+  close(reason = 'the cluster was closed'): void {
+    this.closed = true;
+    const op = this.current;
+    this.current = undefined;
+    if (op !== undefined) {
+      this.transport.clearTimer(op.timer);
+      op.resolve(failure(`${reason}; the outcome of the command is unknown`, op.path, this.transport.now() - op.startedAt));
+    }
+    for (const queued of this.queue) queued.resolve(failure(reason, [], 0));
+    this.queue = [];
+  }
+
+  private startNext(): void {
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    const op: Operation = {
+      command: next.command, seq: this.seqs.next(), path: [], startedAt: this.transport.now(),
+      attempt: 0, sends: 0, timer: undefined, resolve: next.resolve,
+    };
+    this.current = op;
+    this.send(op);
+  }
+
+  private send(op: Operation): void {
+    if (op.sends >= this.maxAttempts) {
+      return this.finish(op, { ok: false, text: '', error: `no answer after ${op.sends} attempts: the outcome is unknown (a write may still take effect once)` });
+    }
+    const target = this.chooseTarget();
+    op.sends++;
+    op.path.push(target);
+    this.arm(op, this.transport.attemptTimeoutMs(), () => {
+      this.leaderHint = 0;
+      this.send(op);
+    });
+    this.transport.send({ type: 'ClientRequest', from: this.id, to: target, seq: op.seq, command: op.command });
+  }
+
+  private backOff(op: Operation): void {
+    this.arm(op, this.transport.backoffMs(), () => this.send(op));
+  }
+
+  /** One timer per operation; while the cluster is paused it waits without counting. */
+  private arm(op: Operation, delayMs: number, run: () => void): void {
+    this.transport.clearTimer(op.timer);
+    op.attempt++;
+    const attempt = op.attempt;
+    const fire = (): void => {
+      if (this.current !== op || op.attempt !== attempt) return;
+      if (this.transport.isPaused()) {
+        op.timer = this.transport.setTimer(fire, delayMs);
+        return;
+      }
+      run();
+    };
+    op.timer = this.transport.setTimer(fire, delayMs);
+  }
+
+  private chooseTarget(): NodeId {
+    if (this.leaderHint !== 0) return this.leaderHint;
+    const ids = this.transport.nodeIds();
+    this.turn++;
+    return ids[this.turn % ids.length]!;
+  }
+
+  private finish(op: Operation, reply: Omit<ConsoleReply, 'path' | 'latencyMs'>): void {
+    this.transport.clearTimer(op.timer);
+    op.attempt++;
+    this.current = undefined;
+    const text = reply.text !== '' ? reply.text : `(error) ${reply.error ?? 'failed'}`;
+    op.resolve({ ...reply, text, path: op.path.slice(), latencyMs: this.transport.now() - op.startedAt });
+    this.startNext();
+  }
+}
+
+function failure(error: string, path: NodeId[], latencyMs: number): ConsoleReply {
+  return { ok: false, text: `(error) ${error}`, error, path: path.slice(), latencyMs };
+}
+
+/** The console's text for a result, in the style of redis-cli. */
+export function resultText(result: KvResult): string {
+  switch (result.op) {
+    case 'set':
+      return 'OK';
+    case 'get':
+      return quote(result.value);
+    case 'del':
+      return result.value === null ? '(nil)' : `deleted ${quote(result.value)}`;
+    case 'cas':
+      return result.ok ? 'OK' : `NOT SWAPPED: the value is ${quote(result.value)}`;
+    case 'keys':
+      return result.keys.length === 0 ? '(empty list)' : result.keys.map((k, n) => `${n + 1}) ${quote(k)}`).join('\n');
+    default:
+      return unreachable(result);
+  }
+}
+
+function quote(value: string | null): string {
+  return value === null ? '(nil)' : JSON.stringify(value);
+}
+
+const SESSION_KEY = 'raft-kv-playground:console-session';
+
+/** Where the console's session lives: localStorage when the page has it, memory otherwise. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * The console's session: its client id and its highest seq, kept across page reloads so the
+ * cluster's session table (which survives the reload in IndexedDB) never sees a seq reused.
+ */
+export class PersistentSession implements SeqSource {
+  readonly clientId: ClientId;
+  private seq: number;
+
+  constructor(private readonly store: KeyValueStore | undefined) {
+    const saved = readSession(store);
+    this.clientId = saved?.clientId ?? `console-${randomSuffix()}`;
+    this.seq = saved?.seq ?? 0;
+    this.save();
+  }
+
+  next(): number {
+    this.seq++;
+    this.save();
+    return this.seq;
+  }
+
+  private save(): void {
+    try {
+      this.store?.setItem(SESSION_KEY, JSON.stringify({ clientId: this.clientId, seq: this.seq }));
+    } catch {
+      // Storage full or refused: the session still works for this page; the cluster page warns.
+    }
+  }
+}
+
+function readSession(store: KeyValueStore | undefined): { clientId: string; seq: number } | undefined {
+  try {
+    const raw = store?.getItem(SESSION_KEY);
+    if (raw === null || raw === undefined) return undefined;
+    const parsed = JSON.parse(raw) as { clientId?: unknown; seq?: unknown };
+    if (typeof parsed.clientId !== 'string' || !/^console-[a-z0-9]+$/.test(parsed.clientId)) return undefined;
+    if (typeof parsed.seq !== 'number' || !Number.isInteger(parsed.seq) || parsed.seq < 0) return undefined;
+    return { clientId: parsed.clientId, seq: parsed.seq };
+  } catch {
+    return undefined;
+  }
+}
+
+function randomSuffix(): string {
+  return Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, '0');
+}
+
+/** A seq source for sessions that need not survive the page (benchmark clients). */
+export class CountingSeqSource implements SeqSource {
+  private seq = 0;
+  next(): number {
+    return ++this.seq;
+  }
+}

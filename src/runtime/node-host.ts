@@ -1,0 +1,196 @@
+/**
+ * The inside of a node's worker, independent of the Worker API so tests can run it in Node:
+ * receives host messages, loads the node from its storage, ticks it with a timer scaled by the
+ * page's speed, and posts outgoing messages and throttled NodeView snapshots.
+ *
+ * Failure handling: a corrupted record at load makes the node refuse to start (fatal, phase
+ * 'load', naming the record); IndexedDB unavailable or a refused write falls back to memory with
+ * a warning; any exception while running (a failed assertion) is fatal: the host shows the node
+ * crashed with the error, and a restart starts a fresh worker from the database.
+ */
+import { unreachable } from '../core/assert.ts';
+import { KvNode } from '../core/node.ts';
+import type { DurableState } from '../core/types.ts';
+import { SeededRng } from '../sim/random.ts';
+import { FallbackStorage } from './fallback-storage.ts';
+import type { NodeStorage } from './idb-storage.ts';
+import { LimitNode } from './limit-node.ts';
+import { RaftRunner, type NodeRunner, type RunnerIo } from './node-runner.ts';
+import { PROTOCOL_VERSION, protocolProblem, type FatalPhase, type HostToWorker, type InitMessage, type WorkerToHost } from './protocol.ts';
+
+export interface HostPort {
+  post(message: WorkerToHost): void;
+  /** The node's primary storage (IndexedDB, or memory when the page asked for it). */
+  openStorage(init: InitMessage): NodeStorage;
+  setInterval(run: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Shortest tick interval (ms): timers below this only burn the CPU. */
+const MIN_TICK_MS = 1;
+
+export class NodeHost {
+  private state: 'new' | 'loading' | 'running' | 'dead' = 'new';
+  private init: InitMessage | undefined;
+  private runner: NodeRunner | undefined;
+  private speed = 1;
+  private paused = false;
+  private tickTimer: unknown = undefined;
+  private viewTimer: unknown = undefined;
+  private lastRoleKey = '';
+  private readonly io: RunnerIo = {
+    send: (messages) => this.post({ v: PROTOCOL_VERSION, type: 'send', messages }),
+    changed: () => this.afterInput(),
+    guard: (fn) => this.guard(fn),
+    fatal: (e) => this.die('run', e),
+  };
+
+  constructor(private readonly port: HostPort) {}
+
+  receive(data: unknown): void {
+    if (this.state === 'dead') return;
+    const problem = protocolProblem(data, 'to-worker');
+    if (problem !== undefined) return this.die('protocol', problem);
+    this.guard(() => this.handle(data as HostToWorker));
+  }
+
+  private handle(msg: HostToWorker): void {
+    switch (msg.type) {
+      case 'init':
+        if (this.state !== 'new') return this.die('protocol', 'init received twice');
+        void this.start(msg);
+        return;
+      case 'deliver':
+        return this.withRunner((r) => r.deliver(msg.messages));
+      case 'speed':
+        this.speed = msg.speed;
+        return this.rearmTicks();
+      case 'pause':
+        this.paused = true;
+        return this.rearmTicks();
+      case 'resume':
+        this.paused = false;
+        return this.rearmTicks();
+      case 'force-timeout':
+        return this.withRunner((r) => r.forceTimeout());
+      case 'read-log': {
+        const entries = this.runner?.readLog(msg.fromIndex, msg.toIndex) ?? [];
+        return this.post({ v: PROTOCOL_VERSION, type: 'log', requestId: msg.requestId, entries });
+      }
+      default:
+        return unreachable(msg);
+    }
+  }
+
+  private async start(init: InitMessage): Promise<void> {
+    this.state = 'loading';
+    this.init = init;
+    this.speed = init.speed;
+    this.paused = init.paused;
+    const label = `Node ${init.id}`;
+    const storage = new FallbackStorage(this.port.openStorage(init), label, (message) => this.post({ v: PROTOCOL_VERSION, type: 'warning', message }));
+    let loaded;
+    try {
+      loaded = await storage.load();
+    } catch (e) {
+      return this.die('load', e);
+    }
+    if (this.state !== 'loading') return;
+    if (!loaded.ok) {
+      const e = loaded.error;
+      const what = e.kind === 'corrupt' ? `corrupted record "${e.record}" in database ${init.dbName}: ${e.message}` : e.message;
+      return this.die('load', `${label} refuses to start: ${what}`);
+    }
+    const durable = loaded.state;
+    this.guard(() => {
+      this.runner = init.mode === 'limit'
+        ? new LimitNode(init.id, init.voters, storage, this.io)
+        : new RaftRunner(this.createNode(init, durable), storage, this.io);
+      this.state = 'running';
+      this.lastRoleKey = this.runner.roleKey();
+      this.post({ v: PROTOCOL_VERSION, type: 'started', view: this.runner.view() });
+      this.rearmTicks();
+    });
+  }
+
+  private createNode(init: InitMessage, durable: DurableState): KvNode {
+    return new KvNode(
+      { id: init.id, voters: init.voters, electionTimeoutTicks: init.electionTimeoutTicks, heartbeatIntervalTicks: init.heartbeatIntervalTicks },
+      durable,
+      new SeededRng(init.seed),
+    );
+  }
+
+  private withRunner(fn: (runner: NodeRunner) => void): void {
+    const runner = this.runner;
+    if (this.state !== 'running' || runner === undefined) return;
+    fn(runner);
+    this.afterInput();
+  }
+
+  /** Role, term and leader changes go out at once; other changes at most every viewIntervalMs. */
+  private afterInput(): void {
+    const runner = this.runner;
+    if (this.state !== 'running' || runner === undefined) return;
+    const key = runner.roleKey();
+    if (key !== this.lastRoleKey) {
+      this.lastRoleKey = key;
+      this.postView();
+      return;
+    }
+    if (this.viewTimer !== undefined) return;
+    this.viewTimer = this.port.setTimeout(() => this.guard(() => this.postView()), this.init?.viewIntervalMs ?? 100);
+  }
+
+  private postView(): void {
+    if (this.viewTimer !== undefined) this.port.clearTimeout(this.viewTimer);
+    this.viewTimer = undefined;
+    if (this.state !== 'running' || this.runner === undefined) return;
+    this.post({ v: PROTOCOL_VERSION, type: 'view', view: this.runner.view() });
+  }
+
+  private rearmTicks(): void {
+    if (this.tickTimer !== undefined) this.port.clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
+    const init = this.init;
+    if (this.state !== 'running' || this.paused || init === undefined || init.mode === 'limit') return;
+    const intervalMs = Math.max(MIN_TICK_MS, init.tickMs / this.speed);
+    this.tickTimer = this.port.setInterval(() => this.withRunnerGuarded((r) => r.tick()), intervalMs);
+  }
+
+  private withRunnerGuarded(fn: (runner: NodeRunner) => void): void {
+    this.guard(() => this.withRunner(fn));
+  }
+
+  private guard(fn: () => void): void {
+    if (this.state === 'dead') return;
+    try {
+      fn();
+    } catch (e) {
+      this.die('run', e);
+    }
+  }
+
+  private die(phase: FatalPhase, error: unknown): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    this.runner?.stop();
+    if (this.tickTimer !== undefined) this.port.clearInterval(this.tickTimer);
+    if (this.viewTimer !== undefined) this.port.clearTimeout(this.viewTimer);
+    this.tickTimer = undefined;
+    this.viewTimer = undefined;
+    this.post({ v: PROTOCOL_VERSION, type: 'fatal', phase, error: describeError(error) });
+  }
+
+  private post(message: WorkerToHost): void {
+    this.port.post(message);
+  }
+}
+
+export function describeError(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message;
+  return String(e);
+}

@@ -1,0 +1,103 @@
+/**
+ * What runs inside a node's worker: the real Raft node (RaftRunner: KvNode driven by the shared
+ * NodeLoop, exactly as the simulator drives it) or the benchmark's ceiling (LimitNode).
+ *
+ * The node loop persists each Ready batch through FallbackStorage (one IndexedDB transaction) and
+ * calls done() only when that transaction has completed: the messages of the batch leave the
+ * worker after the state they promise is durable.
+ */
+import type { KvNode } from '../core/node.ts';
+import { NodeLoop } from '../core/node-loop.ts';
+import type { Message } from '../core/types.ts';
+import type { EntryView, NodeView } from './cluster-api.ts';
+import type { FallbackStorage } from './fallback-storage.ts';
+import { entryView } from './message-view.ts';
+import { KvListing, raftNodeView } from './node-view.ts';
+
+/** How a runner reaches its host. */
+export interface RunnerIo {
+  /** Messages leaving this node (one call per Ready batch). */
+  send(messages: Message[]): void;
+  /** Something the view shows changed (persistence completed, entries applied). */
+  changed(): void;
+  /** Runs `fn`; an exception crashes the node (shown with its message). */
+  guard(fn: () => void): void;
+  fatal(error: unknown): void;
+}
+
+export interface NodeRunner {
+  /** Steps every message, then runs the node loop once (one Ready for the lot: group commit). */
+  deliver(messages: Message[]): void;
+  tick(): void;
+  forceTimeout(): void;
+  view(): NodeView;
+  /** Changes of this key are posted to the page at once; everything else is throttled. */
+  roleKey(): string;
+  readLog(fromIndex: number, toIndex: number): EntryView[];
+  stop(): void;
+}
+
+/** Bound on entries per read-log answer. */
+export const MAX_READ_LOG_ENTRIES = 1000;
+
+export class RaftRunner implements NodeRunner {
+  private readonly loop: NodeLoop;
+  private readonly kvListing = new KvListing();
+
+  constructor(
+    private readonly node: KvNode,
+    private readonly storage: FallbackStorage,
+    io: RunnerIo,
+  ) {
+    this.loop = new NodeLoop(node, {
+      persist: (batch, done) => {
+        storage.save(batch).then(
+          () => io.guard(() => {
+            done();
+            io.changed();
+          }),
+          (e: unknown) => io.fatal(e),
+        );
+      },
+      send: (messages) => {
+        if (messages.length > 0) io.send(messages);
+      },
+    });
+  }
+
+  deliver(messages: Message[]): void {
+    for (const m of messages) this.node.step(m);
+    this.loop.run();
+  }
+
+  tick(): void {
+    this.node.tick();
+    this.loop.run();
+  }
+
+  forceTimeout(): void {
+    this.node.raft.forceElectionTimeout();
+    this.loop.run();
+  }
+
+  view(): NodeView {
+    return raftNodeView(this.node, this.storage.durable(), this.storage.mode, this.kvListing);
+  }
+
+  roleKey(): string {
+    const r = this.node.raft;
+    return `${r.role}:${r.term}:${r.leaderId}:${this.storage.mode}`;
+  }
+
+  readLog(fromIndex: number, toIndex: number): EntryView[] {
+    const last = this.node.raft.log.lastIndex();
+    const from = Math.max(1, Math.floor(fromIndex));
+    const to = Math.min(last, Math.floor(toIndex), from + MAX_READ_LOG_ENTRIES - 1);
+    if (from > to) return [];
+    return this.node.raft.log.slice(from, to).map(entryView);
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Builds the NodeView the UI draws from a running KvNode (in the worker), and the views of nodes
+ * that are not running (on the main thread). Bounded: at most LOG_TAIL_ENTRIES log entries and
+ * KV_VIEW_KEYS keys per view.
+ */
+import type { KvNode } from '../core/node.ts';
+import type { NodeId } from '../core/types.ts';
+import { KV_VIEW_KEYS, LOG_TAIL_ENTRIES, type NodeView, type StorageMode } from './cluster-api.ts';
+import type { DurableSummary } from './idb-storage.ts';
+import { entryView } from './message-view.ts';
+
+export function raftNodeView(node: KvNode, durable: DurableSummary, storage: StorageMode, kv: KvListing): NodeView {
+  const raft = node.raft;
+  const status = node.status();
+  const timer = raft.electionTimerTicks();
+  const last = status.lastIndex;
+  const tail = last === 0 ? [] : raft.log.slice(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last);
+  const campaigning = raft.role === 'candidate' || raft.role === 'pre-candidate';
+  return {
+    id: status.id,
+    role: status.role,
+    alive: true,
+    term: status.term,
+    vote: status.vote,
+    leaderId: status.leaderId,
+    commitIndex: status.commitIndex,
+    appliedIndex: status.appliedIndex,
+    lastIndex: last,
+    electionElapsedTicks: timer.elapsed,
+    electionTimeoutTicks: timer.timeout,
+    votes: campaigning ? votesOf(node) : [],
+    progress: [...raft.progress].map(([peer, pr]) => ({
+      peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
+    })),
+    logTail: tail.map(entryView),
+    kv: kv.list(node.kv.data, node.kv.appliedIndex),
+    kvSize: node.kv.data.size,
+    durable: { term: durable.hardState.term, vote: durable.hardState.vote, commit: durable.hardState.commit, lastIndex: durable.lastIndex },
+    storage,
+  };
+}
+
+/**
+ * Raft keeps the votes of a campaign private; the view needs them. Reading the private field is
+ * the least intrusive way until core exposes an accessor (reported to the lead).
+ */
+function votesOf(node: KvNode): { from: NodeId; granted: boolean }[] {
+  const votes = (node.raft as unknown as { votes?: Map<NodeId, boolean> }).votes;
+  if (!(votes instanceof Map)) return [];
+  return [...votes].map(([from, granted]) => ({ from, granted }));
+}
+
+/**
+ * The first KV_VIEW_KEYS keys in sorted order, recomputed only when the applied index moved.
+ * With many keys, selecting the smallest few is cheaper than sorting them all.
+ */
+export class KvListing {
+  private cachedAt = -1;
+  private cached: [string, string][] = [];
+
+  list(data: ReadonlyMap<string, string>, appliedIndex: number): [string, string][] {
+    if (appliedIndex === this.cachedAt) return this.cached;
+    this.cachedAt = appliedIndex;
+    this.cached = smallestKeys(data, KV_VIEW_KEYS).map((k) => [k, data.get(k)!]);
+    return this.cached;
+  }
+}
+
+function smallestKeys(data: ReadonlyMap<string, string>, limit: number): string[] {
+  if (data.size <= limit * 4) return [...data.keys()].sort(compare).slice(0, limit);
+  // Keep a sorted window of `limit` keys; each new key either falls off the end or is inserted.
+  const window: string[] = [];
+  for (const key of data.keys()) {
+    if (window.length === limit && compare(key, window[limit - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = window.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(window[mid]!, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    window.splice(lo, 0, key);
+    if (window.length > limit) window.pop();
+  }
+  return window;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The view of a node that is not running: crashed, refusing to start, or starting. */
+export function downView(id: NodeId, previous: NodeView | undefined, error: string | undefined, electionTimeoutTicks: number): NodeView {
+  const { error: _previousError, ...base } = previous ?? emptyView(id, electionTimeoutTicks);
+  const view: NodeView = { ...base, role: 'crashed', alive: false, leaderId: 0, votes: [], progress: [], electionElapsedTicks: 0 };
+  if (error !== undefined) view.error = error;
+  return view;
+}
+
+export function emptyView(id: NodeId, electionTimeoutTicks: number): NodeView {
+  return {
+    id, role: 'crashed', alive: false, term: 0, vote: 0, leaderId: 0, commitIndex: 0, appliedIndex: 0, lastIndex: 0,
+    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], logTail: [], kv: [], kvSize: 0,
+    durable: { term: 0, vote: 0, commit: 0, lastIndex: 0 }, storage: 'indexeddb',
+  };
+}
