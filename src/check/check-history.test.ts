@@ -182,6 +182,14 @@ describe('checkHistory: keys, models and budgets', () => {
     expect(result.elapsedMs).toBeLessThan(2_000);
   });
 
+  it('still reports a definite violation on another key when one key is unknown', () => {
+    const writes = Array.from({ length: 20 }, (_, i) => set('w', 'b', String(i), [300 + 2 * i, 301 + 2 * i]));
+    const violation = [...writes, get('r', 'b', '3', [400, 401])];
+    const hard = manyConcurrentAppends(14).ops.map(({ id: _, ...op }) => op);
+    const result = checkHistory(history(...hard, ...violation), { timeBudgetMs: 60_000, maxCacheBytes: 1 << 20 });
+    expect(result.verdict === 'not-linearizable' && result.explanation.key).toBe('b');
+  });
+
   it('answers unknown when the search cache passes its memory bound', () => {
     const result = checkHistory(manyConcurrentAppends(14), { timeBudgetMs: 60_000, maxCacheBytes: 1 << 20 });
     expect(result.verdict === 'unknown' && result.reason).toMatch(/search cache .* passed/);

@@ -29,8 +29,9 @@ export const DEFAULT_MAX_CACHE_BYTES = 1 << 29;
 
 /**
  * Decides whether a history is linearizable for the model ('kv' by default). Never guesses: a
- * search stopped by the time or memory budget gives 'unknown'. Throws AssertionError on a
- * malformed history (parse untrusted text with parseHistoryFile first, which reports problems).
+ * search stopped by the time or memory budget gives 'unknown', unless another key gives a
+ * definite violation. Throws AssertionError on a malformed history (parse untrusted text with
+ * parseHistoryFile first, which reports problems as data).
  */
 export function checkHistory(history: History, options: CheckOptions = {}): CheckResult {
   const startMs = performance.now();
@@ -41,21 +42,37 @@ export function checkHistory(history: History, options: CheckOptions = {}): Chec
   const limits = { deadlineMs: startMs + timeBudgetMs, maxCacheBytes: options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES };
   const partitions = partitionByKey(history.ops);
   const elapsedMs = (): number => performance.now() - startMs;
-  for (const [done, partition] of partitions.entries()) {
-    const progress = `${done} of ${partitions.length} keys were linearizable before it`;
+  let unknownReason: string | undefined;
+  for (const [index, partition] of partitions.entries()) {
+    const progress = `; ${index} of ${partitions.length} keys were checked before it`;
     if (performance.now() > limits.deadlineMs) {
-      return { verdict: 'unknown', elapsedMs: elapsedMs(), reason: `the time budget of ${timeBudgetMs} ms ran out before key ${JSON.stringify(partition.key)}; ${progress}` };
+      unknownReason ??= `the time budget of ${timeBudgetMs} ms ran out before key ${JSON.stringify(partition.key)}${progress}`;
+      break;
     }
     const outcome = checkKey(partition, model, { ...limits, timeBudgetMs });
-    if (outcome === undefined) continue;
-    if (typeof outcome === 'string') return { verdict: 'unknown', elapsedMs: elapsedMs(), reason: `${outcome}; ${progress}` };
-    return { verdict: 'not-linearizable', elapsedMs: elapsedMs(), explanation: outcome };
+    switch (outcome.kind) {
+      case 'linearizable':
+        continue;
+      case 'not-linearizable':
+        return { verdict: 'not-linearizable', elapsedMs: elapsedMs(), explanation: outcome.explanation };
+      case 'unknown':
+        // Keep going: another key may still give a definite violation.
+        unknownReason ??= `${outcome.reason}${progress}`;
+        continue;
+      default:
+        return unreachable(outcome);
+    }
   }
+  if (unknownReason !== undefined) return { verdict: 'unknown', elapsedMs: elapsedMs(), reason: unknownReason };
   return { verdict: 'linearizable', elapsedMs: elapsedMs(), keys: partitions.length };
 }
 
-/** undefined: the key is linearizable; a string: why the answer is unknown; else the explanation. */
-function checkKey(partition: KeyPartition, model: ModelName, limits: SearchLimits & { timeBudgetMs: number }): Explanation | string | undefined {
+type KeyOutcome =
+  | { kind: 'linearizable' }
+  | { kind: 'not-linearizable'; explanation: Explanation }
+  | { kind: 'unknown'; reason: string };
+
+function checkKey(partition: KeyPartition, model: ModelName, limits: SearchLimits & { timeBudgetMs: number }): KeyOutcome {
   const ops = relevantOps(partition.ops);
   const compiled = compilerFor(model)(ops);
   const list = new EventList(ops.map((op) => op.call), ops.map((op) => op.return));
@@ -63,13 +80,15 @@ function checkKey(partition: KeyPartition, model: ModelName, limits: SearchLimit
   const where = `key ${JSON.stringify(partition.key)} (${ops.length} operations)`;
   switch (outcome.kind) {
     case 'linearizable':
-      return undefined;
-    case 'not-linearizable':
-      return explainFailure({ key: partition.key, model, ops, list, compiled, longestPrefix: outcome.longestPrefix });
+      return { kind: 'linearizable' };
+    case 'not-linearizable': {
+      const failed = { key: partition.key, model, ops, list, compiled, longestPrefix: outcome.longestPrefix };
+      return { kind: 'not-linearizable', explanation: explainFailure(failed) };
+    }
     case 'out-of-time':
-      return `the time budget of ${limits.timeBudgetMs} ms ran out while checking ${where}`;
+      return { kind: 'unknown', reason: `the time budget of ${limits.timeBudgetMs} ms ran out while checking ${where}` };
     case 'out-of-memory':
-      return `the search cache for ${where} passed ${Math.round(outcome.cacheBytes / 2 ** 20)} MiB`;
+      return { kind: 'unknown', reason: `the search cache for ${where} passed ${Math.round(outcome.cacheBytes / 2 ** 20)} MiB` };
     default:
       return unreachable(outcome);
   }

@@ -5,12 +5,14 @@ import { mix32 } from './hash-mix.ts';
 import { REJECTED, type CompiledModel } from './model.ts';
 import { NO_TWIN } from './unknown-twins.ts';
 
-/**
+/*
  * The linearization search for one key: Wing & Gong's depth-first search for a total order
  * that respects real time and the model, with Lowe's cache of visited configurations, over
- * Porcupine's event list. Iterative, with an explicit stack, so that long histories cannot
- * overflow the call stack.
+ * Porcupine's event list, plus two sound reductions (observers first, twins in call order; see
+ * enterNode and unknown-twins.ts). Iterative, with an explicit stack, so that long histories
+ * cannot overflow the call stack. docs/checker.md tells the whole story.
  */
+
 export type SearchOutcome =
   | { kind: 'linearizable' }
   /** `longestPrefix`: operation indexes, in linearization order, of the deepest point reached. */
