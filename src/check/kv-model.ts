@@ -59,9 +59,12 @@ class KvModel implements CompiledModel {
         if (observed !== undefined) this.required[i] = this.values.idOf(observed);
         return;
       case 'set':
-      case 'append':
-        assert(typeof op.value === 'string', `${op.op} #${op.id} has no value`);
+        assert(typeof op.value === 'string', `set #${op.id} has no value`);
         this.written[i] = this.values.idOf(op.value);
+        return;
+      case 'append':
+        // Its suffix is in `appended`; the value written depends on the state.
+        assert(typeof op.value === 'string', `append #${op.id} has no value`);
         return;
       case 'cas':
         assert(typeof op.value === 'string' && op.expected !== undefined, `cas #${op.id} lacks value or expected`);
