@@ -70,7 +70,7 @@ export class LinearizationCache {
     }
     const at = entry * this.stride;
     this.entries[at] = state;
-    this.entries.set(bits.subarray(0, this.words), at + 1);
+    for (let w = 0; w < this.words; w++) this.entries[at + 1 + w] = bits[w]!;
     this.slots[slot] = entry + 1;
     this.slotHashes[slot] = hash;
   }
