@@ -81,8 +81,8 @@ export function helpText(topic?: string): string[] {
     return [`${spec.form}: ${spec.summary}`];
   }
   return [
-    ...COMMANDS.map((c) => `${c.form.padEnd(22)} ${c.summary}`),
-    'Quote words with spaces ("two words"). Up/Down arrows recall earlier commands.',
+    ...COMMANDS.map((c) => `${c.form}\n    ${c.summary}`),
+    'Quote words with spaces ("two words"). Up/Down arrows recall earlier commands; Esc leaves the console.',
   ];
 }
 

@@ -37,6 +37,13 @@ describe('computeLayout', () => {
     expect(dist(p(1), p(2))).toBeLessThan(gap);
     expect(dist(p(3), p(4))).toBeLessThan(gap);
     expect(layout.islands).toHaveLength(2);
+    expect(layout.islands.map((i) => i.majority)).toEqual([false, true]);
+    for (const island of layout.islands) {
+      expect(island.labelAt.x).toBeGreaterThanOrEqual(0);
+      expect(island.labelAt.x).toBeLessThanOrEqual(600);
+      expect(island.labelAt.y).toBeGreaterThanOrEqual(0);
+      expect(island.labelAt.y).toBeLessThanOrEqual(440);
+    }
     expect(layout.islands[1]!.path).toMatch(/^M.*Z$/);
   });
 

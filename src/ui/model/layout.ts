@@ -15,6 +15,10 @@ export interface Island {
   members: NodeId[];
   /** Path through the member positions (their hull), stroked thick to make a rounded island. */
   path: string;
+  /** Where the group's caption goes: outside the group, away from the centre. */
+  labelAt: Point;
+  /** More than half of all nodes: this side can elect a leader and commit. */
+  majority: boolean;
 }
 
 export interface Layout {
@@ -58,8 +62,28 @@ export function computeLayout(groups: readonly NodeId[][], width: number, height
       nodes.set(id, { x: cx + Math.cos(a) * ringRadius + dx, y: cy + Math.sin(a) * ringRadius + dy });
     });
   }
-  const islands = split ? groups.map((members) => ({ members: [...members], path: islandPath(members.map((id) => nodes.get(id)!)) })) : [];
+  const islands = split
+    ? groups.map((members) => {
+      const points = members.map((id) => nodes.get(id)!);
+      return { members: [...members], path: islandPath(points), labelAt: captionAt(points, { x: cx, y: cy }, r, width, height), majority: members.length * 2 > count };
+    })
+    : [];
   return { width, height, nodeRadius: r, nodes, client: { x: cx, y: cy }, islands };
+}
+
+/** Beyond the group's outermost node, away from the centre, kept inside the view. */
+function captionAt(points: Point[], center: Point, r: number, width: number, height: number): Point {
+  const mx = points.reduce((s, p) => s + p.x, 0) / points.length;
+  const my = points.reduce((s, p) => s + p.y, 0) / points.length;
+  const length = Math.hypot(mx - center.x, my - center.y) || 1;
+  const ux = (mx - center.x) / length;
+  const uy = (my - center.y) / length;
+  const reach = Math.max(...points.map((p) => (p.x - center.x) * ux + (p.y - center.y) * uy));
+  const distance = reach + r + 30;
+  return {
+    x: Math.min(width - 60, Math.max(60, center.x + ux * distance)),
+    y: Math.min(height - 8, Math.max(12, center.y + uy * distance)),
+  };
 }
 
 function angleOf(slot: number, slots: number): number {
