@@ -107,7 +107,10 @@ export class NodeHost {
     this.guard(() => {
       this.runner = init.mode === 'limit'
         ? new LimitNode(init.id, init.voters, storage, this.io)
-        : new RaftRunner(this.createNode(init, durable), storage, this.io);
+        : new RaftRunner(this.createNode(init, durable), storage, this.io, {
+          setTimeout: (run, ms) => this.port.setTimeout(run, ms),
+          clearTimeout: (handle) => this.port.clearTimeout(handle),
+        });
       this.state = 'running';
       this.lastRoleKey = this.runner.roleKey();
       this.post({ v: PROTOCOL_VERSION, type: 'started', view: this.runner.view() });

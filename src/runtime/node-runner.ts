@@ -2,9 +2,10 @@
  * What runs inside a node's worker: the real Raft node (RaftRunner: KvNode driven by the shared
  * NodeLoop, exactly as the simulator drives it) or the benchmark's ceiling (LimitNode).
  *
- * The node loop persists each Ready batch through FallbackStorage (one IndexedDB transaction) and
- * calls done() only when that transaction has completed: the messages of the batch leave the
- * worker after the state they promise is durable.
+ * The node loop persists each Ready batch through Persister and FallbackStorage (one IndexedDB
+ * transaction) and calls done() only when that transaction has completed: the messages of the
+ * batch leave the worker after the state they promise is durable. (A batch that only moves the
+ * volatile commit index is not waited for: see persister.ts.)
  */
 import type { KvNode } from '../core/node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
@@ -13,6 +14,7 @@ import type { EntryView, NodeView } from './cluster-api.ts';
 import type { FallbackStorage } from './fallback-storage.ts';
 import { entryView } from './message-view.ts';
 import { KvListing, raftNodeView } from './node-view.ts';
+import { Persister, type PersisterTimers } from './persister.ts';
 
 /** How a runner reaches its host. */
 export interface RunnerIo {
@@ -42,21 +44,23 @@ export const MAX_READ_LOG_ENTRIES = 1000;
 
 export class RaftRunner implements NodeRunner {
   private readonly loop: NodeLoop;
+  private readonly persister: Persister;
   private readonly kvListing = new KvListing();
 
   constructor(
     private readonly node: KvNode,
     private readonly storage: FallbackStorage,
     io: RunnerIo,
+    timers: PersisterTimers,
   ) {
+    this.persister = new Persister(storage, storage.durable().hardState, timers, (e) => io.fatal(e));
     this.loop = new NodeLoop(node, {
       persist: (batch, done) => {
-        storage.save(batch).then(
-          () => io.guard(() => {
+        this.persister.persist(batch, () =>
+          io.guard(() => {
             done();
             io.changed();
           }),
-          (e: unknown) => io.fatal(e),
         );
       },
       send: (messages) => {
@@ -99,5 +103,6 @@ export class RaftRunner implements NodeRunner {
 
   stop(): void {
     this.loop.stop();
+    this.persister.stop();
   }
 }
