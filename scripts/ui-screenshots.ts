@@ -34,9 +34,9 @@ async function main(): Promise<void> {
     }
     await waitForLeader(page);
     await run('SET greeting "hello world"', page);
-    await page.getByTestId('console-line').last().getByText('answered by').waitFor({ timeout: 20_000 });
+    await page.getByTestId('console-route').nth(0).waitFor({ timeout: 20_000 });
     await run('GET greeting', page);
-    await page.getByTestId('console-line').last().getByText('answered by').waitFor({ timeout: 20_000 });
+    await page.getByTestId('console-route').nth(1).waitFor({ timeout: 20_000 });
     await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('10');
     await page.waitForTimeout(3000);
     if (want('steady')) await page.screenshot({ path: `${out}/steady.png` });
@@ -85,7 +85,8 @@ async function main(): Promise<void> {
       await page.screenshot({ path: `${out}/console-page.png` });
     }
     if (want('help')) {
-      await page.locator('body').press('?');
+      await page.getByTestId('console-input').press('Escape');
+      await page.keyboard.press('?');
       await page.waitForTimeout(200);
       await page.screenshot({ path: `${out}/help.png` });
       await page.keyboard.press('Escape');

@@ -1,0 +1,186 @@
+/**
+ * The playground as a person uses it, against the built page and the real browser runtime
+ * (workers + IndexedDB): nodes with roles and terms, a leader, the console, the node menu, the
+ * keyboard, partitions, and the help overlay. One test runs the offline cluster (?offline).
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+const SLOW_MS = 25_000;
+
+function nodes(page: Page): Locator {
+  return page.getByTestId(/^node-\d+$/);
+}
+
+function leader(page: Page): Locator {
+  return page.locator('[data-testid^="node-"][data-role="leader"]');
+}
+
+async function leaderId(page: Page): Promise<number> {
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  const id = await leader(page).getAttribute('data-testid');
+  return Number(id!.replace('node-', ''));
+}
+
+async function type(page: Page, command: string): Promise<void> {
+  const input = page.getByTestId('console-input');
+  await input.fill(command);
+  await input.press('Enter');
+}
+
+/** The reply lines (results and errors), newest last. */
+function replies(page: Page): Locator {
+  return page.getByTestId('console-output').getByTestId('console-line');
+}
+
+test.beforeEach(async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(nodes(page).first()).toBeVisible();
+  test.info().annotations.push({ type: 'page errors', description: 'checked after each test' });
+  (page as Page & { errors?: string[] }).errors = errors;
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as Page & { errors?: string[] }).errors ?? []).toEqual([]);
+});
+
+test('nodes are drawn with their role and term, and a leader appears', async ({ page }) => {
+  await expect(nodes(page)).toHaveCount(3);
+  for (const node of await nodes(page).all()) {
+    await expect(node).toHaveAttribute('data-role', /^(follower|pre-candidate|candidate|leader|crashed)$/);
+    await expect(node).toHaveAttribute('data-term', /^\d+$/);
+    await expect(node).toHaveAccessibleName(/^Node \d: /);
+  }
+  const id = await leaderId(page);
+  const term = Number(await leader(page).getAttribute('data-term'));
+  expect(term).toBeGreaterThan(0);
+  await expect(page.getByText(`leader n${id} · term ${term}`, { exact: false })).toBeVisible();
+  // Every other node follows in the same term.
+  for (const node of await nodes(page).all()) {
+    if ((await node.getAttribute('data-role')) === 'leader') continue;
+    await expect(node).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+  }
+});
+
+test('console: SET then GET shows the value and the node that answered', async ({ page }) => {
+  const id = await leaderId(page);
+  await type(page, 'SET greeting "hello world"');
+  await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
+  await type(page, 'GET greeting');
+  await expect(replies(page).last()).toHaveText('"hello world"', { timeout: SLOW_MS });
+  const route = page.getByTestId('console-route').last();
+  await expect(route).toContainText(`answered by n${id}`);
+  await expect(route).toContainText(/\d+ ms$/);
+  // The command history: Up brings back the last command.
+  await page.getByTestId('console-input').press('ArrowUp');
+  await expect(page.getByTestId('console-input')).toHaveValue('GET greeting');
+  // The value reached the store of the node that answered.
+  await expect(page.getByRole('region', { name: 'Node inspector' }).getByRole('cell', { name: 'hello world' })).toBeVisible();
+});
+
+test('console: bad input says the right form; user data stays text', async ({ page }) => {
+  await type(page, 'SET onlykey');
+  await expect(replies(page).last()).toHaveText('SET takes 2 arguments, got 1 argument. Usage: SET key value');
+  await type(page, 'FETCH x');
+  await expect(replies(page).last()).toContainText('Unknown command "FETCH"');
+  await type(page, 'CAS k v');
+  await expect(replies(page).last()).toContainText('Usage: CAS key expected new');
+  await leaderId(page);
+  await type(page, `SET html '<img src=x onerror="document.title=1">'`);
+  await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
+  await type(page, 'GET html');
+  await expect(replies(page).last()).toHaveText('"<img src=x onerror=\\"document.title=1\\">"', { timeout: SLOW_MS });
+  await expect(page.getByTestId('console-output').locator('img')).toHaveCount(0);
+  await expect(page).toHaveTitle('Raft KV Playground');
+});
+
+test('the node menu crashes the leader; another is elected; restart brings it back', async ({ page }) => {
+  const first = await leaderId(page);
+  const oldTerm = Number(await leader(page).getAttribute('data-term'));
+  await page.getByTestId(`node-${first}`).click();
+  await expect(page.getByRole('menu', { name: `Actions for node ${first}` })).toBeVisible();
+  await page.getByRole('menuitem', { name: /Crash/ }).click();
+  await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-role', 'crashed');
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  const second = await leaderId(page);
+  expect(second).not.toBe(first);
+  expect(Number(await leader(page).getAttribute('data-term'))).toBeGreaterThan(oldTerm);
+  // Restart from the keyboard: focus the node, Enter opens the menu, the first item is Restart.
+  await page.getByTestId(`node-${first}`).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menuitem', { name: /Restart/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-role', /follower|pre-candidate|candidate/, { timeout: SLOW_MS });
+  await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+});
+
+test('keyboard shortcuts: number selects, c crashes, Space pauses, ? opens the help', async ({ page }) => {
+  await leaderId(page);
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('node-2')).toBeFocused();
+  await page.keyboard.press('c');
+  await expect(page.getByTestId('node-2')).toHaveAttribute('data-role', 'crashed');
+  await page.keyboard.press('c');
+  await expect(page.getByTestId('node-2')).not.toHaveAttribute('data-role', 'crashed');
+  await page.locator('body').click({ position: { x: 5, y: 400 } });
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: /Resume/ })).toBeVisible();
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: /Pause/ })).toBeVisible();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('pause or resume');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+});
+
+test('isolating the leader: the others elect a new one; heal all joins them again', async ({ page }) => {
+  const first = await leaderId(page);
+  await page.getByTestId(`node-${first}`).click();
+  await page.getByRole('menuitem', { name: /Isolate/ }).click();
+  await expect(page.getByText('minority (1 of 3)')).toBeVisible();
+  await expect(page.getByText('majority (2 of 3)')).toBeVisible();
+  // A node other than the isolated one becomes leader in a higher term.
+  const others = page.locator(`[data-testid^="node-"][data-role="leader"]:not([data-testid="node-${first}"])`);
+  await expect(others).toHaveCount(1, { timeout: SLOW_MS });
+  await page.getByRole('button', { name: /Heal all/ }).click();
+  await expect(page.getByText('minority (1 of 3)')).toBeHidden();
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+});
+
+test('pause and step: Step delivers one message at a time', async ({ page }) => {
+  await leaderId(page);
+  await page.getByRole('button', { name: /Pause/ }).click();
+  await expect(page.getByText('paused', { exact: true })).toBeVisible();
+  const inFlight = page.getByRole('heading', { name: /In flight/ });
+  await expect(inFlight).toBeVisible();
+  await page.getByRole('button', { name: /Step/ }).click();
+  await page.getByRole('button', { name: /Step/ }).click();
+  await expect(page.getByText('paused', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: /Resume/ }).click();
+  await expect(page.getByText('paused', { exact: true })).toBeHidden();
+});
+
+test('the offline cluster (?offline) runs without workers', async ({ page }) => {
+  await page.goto('/?offline&seed=3');
+  await expect(page.getByText('offline simulation · seed 3')).toBeVisible();
+  await expect(nodes(page)).toHaveCount(5);
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  await type(page, 'SET a 1');
+  await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('the page fits the width and the console works', async ({ page }) => {
+    await leaderId(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await type(page, 'SET m 1');
+    await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
+  });
+});
