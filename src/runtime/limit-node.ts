@@ -4,9 +4,9 @@
  *
  * Node `leaderId` (the lowest id) is the leader for ever. It appends each client write to a batch;
  * when no write is in progress it group-commits the batch to IndexedDB (one transaction, the same
- * record shape as Raft: entries plus the hard state), then sends the batch to every follower
- * through the bus. A follower group-commits what it received, then acknowledges. The leader
- * answers a client once a majority (itself included) has the write durable. No terms, votes, log
+ * record shape as Raft: entries plus the hard state) and, at the same time, sends the batch to
+ * every follower through the bus. A follower group-commits what it received, then acknowledges.
+ * The leader answers a client once a majority (itself included) has the write durable. No terms, votes, log
  * matching, heartbeats, read confirmation or retransmission: the messages relay, the disks write.
  */
 import { assert } from '../core/assert.ts';
@@ -132,13 +132,22 @@ export class LimitNode implements NodeRunner {
     this.waiting.splice(0, answered);
   }
 
-  /** Group commit: everything received since the last write, in one transaction. */
+  /**
+   * Group commit: everything received since the last write, in one transaction. The leader sends
+   * the batch to its followers at once, in parallel with its own write (the fastest arrangement
+   * of these parts: Raft's node loop writes first, then sends), so this is a ceiling, not a twin.
+   */
   private flush(): void {
     if (this.persisting || this.unpersisted.length === 0 || this.stopped) return;
     const entries = this.unpersisted;
     this.unpersisted = [];
     const batch: StorageBatch = { hardState: { term: TERM, vote: this.leaderId, commit: this.commitIndex }, entries };
     this.persisting = true;
+    if (this.isLeader()) {
+      this.io.send(this.peers.map((to): AppendEntries => ({
+        type: 'AppendEntries', from: this.id, to, term: TERM, prevLogIndex: entries[0]!.index - 1, prevLogTerm: TERM, entries, commit: this.commitIndex,
+      })));
+    }
     this.storage.save(batch).then(
       () => this.io.guard(() => this.persisted(entries)),
       (e: unknown) => this.io.fatal(e),
@@ -153,12 +162,9 @@ export class LimitNode implements NodeRunner {
     this.durableIndex = last.index;
     this.tail = [...this.tail, ...entries].slice(-TAIL);
     if (this.isLeader()) {
-      const appends: AppendEntries[] = this.peers.map((to) => ({
-        type: 'AppendEntries', from: this.id, to, term: TERM, prevLogIndex: entries[0]!.index - 1, prevLogTerm: TERM, entries, commit: this.commitIndex,
-      }));
       const replies: ClientReply[] = [];
       this.maybeCommit(replies);
-      this.io.send([...appends, ...replies]);
+      if (replies.length > 0) this.io.send(replies);
     } else {
       const ack: AppendEntriesResp = {
         type: 'AppendEntriesResp', from: this.id, to: this.leaderId, term: TERM, success: true, matchIndex: this.durableIndex,
