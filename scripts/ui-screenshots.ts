@@ -68,6 +68,37 @@ async function main(): Promise<void> {
       await page.waitForTimeout(2500);
       await page.screenshot({ path: `${out}/partition.png` });
     }
+    if (want('slow')) {
+      // An election in slow motion: votes flying, vote markers around the candidate.
+      await page.getByRole('button', { name: /Heal all/ }).click().catch(() => undefined);
+      await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('0');
+      await page.locator('label.speed input[type=range]').fill('30');
+      await page.waitForTimeout(500);
+      const leader = page.locator('[data-role="leader"]').first();
+      await leader.click();
+      await page.getByRole('menuitem', { name: /Crash/ }).click();
+      await page.locator('[data-role="follower"]').first().click();
+      await page.getByRole('menuitem', { name: /Force election timeout/ }).click();
+      await page.locator('[data-role="candidate"]').first().waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${out}/election-slow.png` });
+      await page.locator('[data-role="leader"]').first().waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `${out}/election-slow-won.png` });
+      await page.getByRole('button', { name: /Pause/ }).click();
+      await page.waitForTimeout(300);
+      const listed = page.locator('.flights .link-button').first();
+      if (await listed.count() > 0) await listed.click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${out}/paused-message.png` });
+      await page.getByRole('button', { name: /Resume/ }).click();
+      await page.locator('label.speed input[type=range]').fill('100');
+      const crashed = page.locator('[data-role="crashed"]');
+      if (await crashed.count() > 0) {
+        await crashed.first().click();
+        await page.getByRole('menuitem', { name: /Restart/ }).click();
+      }
+    }
     if (want('menu')) {
       await page.getByTestId('node-2').focus();
       await page.keyboard.press('Enter');

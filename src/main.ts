@@ -1,7 +1,8 @@
 /**
  * The page's entry point. Runs the browser runtime (one worker per node, a bus on this thread,
  * IndexedDB per node). With `?offline` it runs the in-page offline cluster instead: the same core
- * on the main thread with in-memory disks (`&seed=N` replays a run). If the runtime fails to open,
+ * on the main thread with in-memory disks (`&seed=N` replays a run, `&preload=N` starts with N
+ * writes in the log). If the runtime fails to open,
  * the page says so and falls back to the offline cluster.
  */
 import { mount } from 'svelte';
@@ -17,6 +18,8 @@ interface Opened {
 function openOffline(params: URLSearchParams, why?: string): Opened {
   const seed = Number(params.get('seed') ?? Math.floor(Math.random() * 100_000));
   const controller = new OfflineCluster({ seed: Number.isFinite(seed) ? seed : 1, clock: browserClock });
+  const preload = Number(params.get('preload') ?? 0);
+  if (why === undefined && Number.isInteger(preload) && preload > 0) controller.preload(Math.min(preload, 20_000));
   return { controller, mode: why === undefined ? `offline simulation · seed ${seed}` : `offline fallback (${why})` };
 }
 

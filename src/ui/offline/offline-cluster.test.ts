@@ -224,4 +224,16 @@ describe('OfflineCluster', () => {
     const view = (c: OfflineCluster) => c.snapshot().nodes.map((n) => `${n.id}:${n.role}:${n.term}:${n.commitIndex}`);
     expect(view(a.cluster)).toEqual(view(b.cluster));
   });
+
+  it('preload writes many entries at once, without reporting each event', () => {
+    const { cluster, events } = setup(5, 3);
+    const done = cluster.preload(1000);
+    expect(done).toBe(1000);
+    expect(events).toEqual([]);
+    const s = cluster.snapshot();
+    const leader = s.nodes.find((n) => n.role === 'leader')!;
+    expect(leader.commitIndex).toBeGreaterThanOrEqual(1001);
+    expect(leader.logTail).toHaveLength(200);
+    expect(leader.kvSize).toBe(100);
+  });
 });

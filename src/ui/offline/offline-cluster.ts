@@ -98,6 +98,10 @@ export class OfflineCluster implements ClusterController {
   private cut = new Set<string>();
   private nextMessageId = 1;
   private client!: SimClient;
+  /** Every client by name (the console's, and the preloader's), for routing replies. */
+  private clients = new Map<string, SimClient>();
+  /** Each preload gets a fresh client session (a reused name would look like stale retries). */
+  private preloads = 0;
   private submits: PendingSubmit[] = [];
   private paused = false;
   private readonly time: TimeMapping;
@@ -200,6 +204,7 @@ export class OfflineCluster implements ClusterController {
       schedule: (delayMs, run) => this.schedule(delayMs, run),
       randomInt: (min, max) => this.rng.int(min, max),
     }, new HistoryRecorder(), CLIENT_TIMEOUT_TICKS * this.config.tickMs);
+    this.clients = new Map([[CONSOLE_CLIENT, this.client]]);
     this.observe();
   }
 
@@ -323,7 +328,7 @@ export class OfflineCluster implements ClusterController {
     const m = record.message;
     if (m.type === 'ClientReply') {
       this.emit({ kind: 'delivered', at: this.at(), id: record.id });
-      this.client.receive(m);
+      this.clients.get(m.to)?.receive(m);
       return;
     }
     const n = this.nodes[m.to - 1];
@@ -563,6 +568,36 @@ export class OfflineCluster implements ClusterController {
     const n = this.nodes[id - 1];
     assert(n !== undefined && n.id === id, `no node ${id}`);
     return n;
+  }
+
+  /**
+   * Writes `count` keys through a client of its own, running virtual time as fast as the CPU
+   * allows, so a long log can be shown at once (?offline&preload=3000). The events of the run are
+   * not reported (the snapshot shows the result). Returns how many writes completed.
+   */
+  preload(count: number, maxVirtualMs = 30 * 60_000): number {
+    assert(Number.isInteger(count) && count >= 0 && count <= 100_000, `preload count must be 0..100000, got ${count}`);
+    const client = new SimClient(`preload-${this.generation}-${this.preloads++}`, {
+      nowMs: () => this.nowV,
+      nodeIds: () => this.nodes.map((n) => n.id),
+      send: (m) => this.sendAll([m]),
+      schedule: (delayMs, run) => this.schedule(delayMs, run),
+      randomInt: (min, max) => this.rng.int(min, max),
+    }, new HistoryRecorder(), CLIENT_TIMEOUT_TICKS * this.config.tickMs, count + 1);
+    this.clients.set(client.id, client);
+    const handles = Array.from({ length: count }, (_, k) => client.set(`pre:${k % 100}`, String(k)));
+    const last = handles[handles.length - 1];
+    const until = this.nowV + maxVirtualMs;
+    while (last !== undefined && !last.done && (this.queue.peekTime() ?? Infinity) <= until) {
+      const event = this.queue.pop()!;
+      this.nowV = event.timeMs;
+      event.run();
+      this.observe();
+    }
+    this.clients.delete(client.id);
+    this.pending = [];
+    this.retime();
+    return handles.filter((h) => h.done && h.error === undefined).length;
   }
 
   // ---- The console's client -------------------------------------------------------------------
