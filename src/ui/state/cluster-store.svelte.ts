@@ -87,7 +87,8 @@ export class ClusterStore {
   private lastPull = -Infinity;
   private pausedAt: number | undefined;
   private tween: { from: Map<NodeId, Point>; to: Layout; start: number } | undefined;
-  private shownLayout: Layout | undefined;
+  /** Which layout the positions show (groups and size): layouts are compared by this key, not identity. */
+  private shownLayoutKey = '';
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, not shown
   private lastPulse = new Map<NodeId, number>();
   private lastCommit = 0;
@@ -153,9 +154,10 @@ export class ClusterStore {
 
   private movePositions(now: number): void {
     const target = this.layout;
-    if (target !== this.shownLayout) {
+    const key = `${this.groupsKey}|${this.size.width}x${this.size.height}`;
+    if (key !== this.shownLayoutKey) {
       const from = this.positions;
-      this.shownLayout = target;
+      this.shownLayoutKey = key;
       const sameNodes = from.size === target.nodes.size && [...target.nodes.keys()].every((id) => from.has(id));
       this.tween = sameNodes ? { from, to: target, start: now } : undefined;
       if (!sameNodes) this.positions = target.nodes;
