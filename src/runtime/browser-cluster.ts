@@ -55,6 +55,8 @@ export interface ClusterOptions {
   persistConfig?: boolean;
   /** Warnings known before the cluster starts (e.g. an unreadable saved configuration). */
   warnings?: string[];
+  /** Why every node runs in memory, when deps.indexedDbAvailable is false (default: no IndexedDB). */
+  noIndexedDbWarning?: string;
 }
 
 interface PendingRead {
@@ -116,7 +118,9 @@ export class BrowserCluster implements ClusterController {
       hooks: { deliver: (messages) => this.deliver(messages), isUp: (id) => this.slot(id)?.status === 'up', emit: (e) => this.events.emit(e) },
     });
     for (const warning of options.warnings ?? []) this.warn(warning);
-    if (!deps.indexedDbAvailable) this.warn('IndexedDB is not available in this browser: every node runs on in-memory storage, and a page reload loses the cluster.');
+    if (!deps.indexedDbAvailable) {
+      this.warn(options.noIndexedDbWarning ?? 'IndexedDB is not available in this browser: every node runs on in-memory storage, and a page reload loses the cluster.');
+    }
     if (deps.store === undefined) this.warn('localStorage is not available: the configuration and the console session will not survive a page reload.');
     const session = new PersistentSession(deps.store);
     this.console = new ClientSession(session.clientId, session, this.clientTransport());

@@ -11,8 +11,9 @@ import { BrowserCluster, type ClusterDeps, type ClusterOptions } from './browser
 import type { BusTimers } from './bus.ts';
 import type { KeyValueStore } from './client-session.ts';
 import type { ClusterConfig, ClusterController } from './cluster-api.ts';
-import { defaultConfig, loadConfig } from './config.ts';
+import { defaultConfig, loadConfig, MAX_NODE_ID } from './config.ts';
 import { deleteNodeDatabase } from './idb-storage.ts';
+import { nodeDbName } from './protocol.ts';
 
 export type { ClusterController } from './cluster-api.ts';
 export { BrowserCluster } from './browser-cluster.ts';
@@ -48,11 +49,53 @@ export async function openCluster(options: OpenClusterOptions = {}): Promise<Clu
     if (saved.kind === 'saved') config = options.config ? defaultConfig({ ...saved.config, ...options.config }) : saved.config;
     if (saved.kind === 'invalid') warnings.push(`${saved.reason}; starting a fresh 3-node cluster.`);
   }
-  const cluster = new BrowserCluster(config, deps, { ...options, warnings });
-  if (options.fresh) await cluster.newCluster(config.nodes);
+  const clusterOptions: ClusterOptions = { ...options, warnings };
+  if (!(await ownTheDatabases())) {
+    // Another tab runs this cluster: two workers for one node on one database would break Raft's
+    // safety (two writers of one vote). This tab gets a cluster of its own, in memory only, and
+    // touches neither the databases nor the saved configuration and console session.
+    const memory = new Map<string, string>();
+    deps.store = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+    deps.indexedDbAvailable = false;
+    deps.deleteDatabase = () => Promise.resolve();
+    clusterOptions.persistConfig = false;
+    clusterOptions.noIndexedDbWarning = 'The cluster is open in another tab, which owns its databases. This tab runs a separate cluster in memory only: a reload loses it.';
+  }
+  if (options.fresh) await Promise.allSettled(Array.from({ length: MAX_NODE_ID }, (_, k) => deps.deleteDatabase(nodeDbName(k + 1))));
+  const cluster = new BrowserCluster(config, deps, clusterOptions);
   current = cluster;
   if (hasDebugFlag()) window.__cluster = cluster;
   return cluster;
+}
+
+const LOCK_NAME = 'raft-kv-playground:databases';
+let lockHeld: Promise<boolean> | undefined;
+
+/**
+ * One tab at a time owns the node databases: a Web Lock held for the page's lifetime. A reloaded
+ * page may ask before the old document has let go, so it asks a few times. Without the Web Locks
+ * API (an insecure context) there is nothing to check with, and the tab proceeds.
+ */
+function ownTheDatabases(): Promise<boolean> {
+  lockHeld ??= (async () => {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (locks === undefined) return true;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      if (await tryLock(locks)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return false;
+  })();
+  return lockHeld;
+}
+
+function tryLock(locks: LockManager): Promise<boolean> {
+  return new Promise((resolve) => {
+    void locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock === null ? undefined : new Promise<void>(() => {}); // held until the page goes away
+    });
+  });
 }
 
 function hasDebugFlag(): boolean {
