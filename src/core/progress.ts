@@ -72,6 +72,16 @@ export class Progress {
     this.becomeProbe();
   }
 
+  /** The follower no longer has what it acknowledged (its disk was wiped): start over from `index`. */
+  forgetMatch(index: number): void {
+    assert(index < this.matchIndex, 'forgetMatch only lowers matchIndex');
+    this.matchIndex = index;
+    this.nextIndex = index + 1;
+    this.state = 'probe';
+    this.probeSent = false;
+    this.inflight = [];
+  }
+
   /** Something may have been lost (a heartbeat answered while appends are unacknowledged). */
   becomeProbe(): void {
     if (this.state === 'replicate') this.nextIndex = this.matchIndex + 1;

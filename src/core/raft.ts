@@ -85,7 +85,7 @@ export class Raft {
   private readonly config: RaftConfig;
   private readonly rng: Rng;
   private readonly peers: NodeId[];
-  private votes = new Map<NodeId, boolean>();
+  private readonly votes = new Map<NodeId, boolean>();
   private electionElapsedTicks = 0;
   private heartbeatElapsedTicks = 0;
   private randomizedElectionTimeoutTicks = 0;
@@ -119,6 +119,12 @@ export class Raft {
 
   get bug(): BugName | undefined {
     return this.config.bug;
+  }
+
+  /** While a (pre-)candidate: who granted (true) or refused (false) so far, self included. */
+  votesReceived(): { from: NodeId; granted: boolean }[] {
+    if (this.role !== 'candidate' && this.role !== 'pre-candidate') return [];
+    return [...this.votes].map(([from, granted]) => ({ from, granted }));
   }
 
   electionTimerTicks(): { elapsed: number; timeout: number } {
@@ -250,7 +256,8 @@ export class Raft {
       this.term++;
       this.vote = this.id;
     }
-    this.votes = new Map([[this.id, true]]);
+    this.votes.clear();
+    this.votes.set(this.id, true);
     if (this.hasVoteQuorum()) {
       if (role === 'pre-candidate') this.campaign('candidate');
       else this.becomeLeader();
@@ -441,6 +448,14 @@ export class Raft {
     pr.recentActive = true;
     if (m.success) {
       if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
+      this.sendAppend(m.from);
+      return;
+    }
+    // A follower whose log is shorter than what it once acknowledged lost its disk (the
+    // playground's "wipe"; unsafe, and textbook Raft assumes it never happens). Without this,
+    // its refusals would look stale for ever and it would only catch up under a new leader.
+    if (m.conflictTerm === 0 && m.conflictIndex <= pr.matchIndex && m.rejectedIndex === pr.nextIndex - 1) {
+      pr.forgetMatch(m.conflictIndex - 1);
       this.sendAppend(m.from);
       return;
     }

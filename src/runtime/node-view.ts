@@ -15,7 +15,6 @@ export function raftNodeView(node: KvNode, durable: DurableSummary, storage: Sto
   const timer = raft.electionTimerTicks();
   const last = status.lastIndex;
   const tail = last === 0 ? [] : raft.log.slice(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last);
-  const campaigning = raft.role === 'candidate' || raft.role === 'pre-candidate';
   return {
     id: status.id,
     role: status.role,
@@ -28,7 +27,7 @@ export function raftNodeView(node: KvNode, durable: DurableSummary, storage: Sto
     lastIndex: last,
     electionElapsedTicks: timer.elapsed,
     electionTimeoutTicks: timer.timeout,
-    votes: campaigning ? votesOf(node) : [],
+    votes: raft.votesReceived(),
     progress: [...raft.progress].map(([peer, pr]) => ({
       peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
     })),
@@ -38,16 +37,6 @@ export function raftNodeView(node: KvNode, durable: DurableSummary, storage: Sto
     durable: { term: durable.hardState.term, vote: durable.hardState.vote, commit: durable.hardState.commit, lastIndex: durable.lastIndex },
     storage,
   };
-}
-
-/**
- * Raft keeps the votes of a campaign private; the view needs them. Reading the private field is
- * the least intrusive way until core exposes an accessor (reported to the lead).
- */
-function votesOf(node: KvNode): { from: NodeId; granted: boolean }[] {
-  const votes = (node.raft as unknown as { votes?: Map<NodeId, boolean> }).votes;
-  if (!(votes instanceof Map)) return [];
-  return [...votes].map(([from, granted]) => ({ from, granted }));
 }
 
 /**

@@ -90,3 +90,21 @@ describe('persistence', () => {
     expect(state.get('durable')).toBe('1');
   });
 });
+
+describe('wiped disk', () => {
+  it('a follower whose disk was wiped rejoins empty and catches up from the same leader', () => {
+    const sim = new Simulation({ nodes: 3, seed: 36 });
+    const leader = expectOneLeader(sim);
+    const c = sim.client();
+    expectDone(sim, Array.from({ length: 10 }, (_, k) => c.set(`k${k}`, `${k}`)));
+    sim.runFor(200);
+    const follower = sim.nodeIds.find((id) => id !== leader)!;
+    sim.wipe(follower);
+    expect(sim.status()[follower - 1]!.lastIndex).toBe(0);
+    expectDone(sim, [c.set('after', 'wipe')]);
+    const state = expectConverged(sim, 3000);
+    expect(sim.leader()).toBe(leader); // no election was needed
+    expect(sim.appliedState(follower)).toEqual(state);
+    expect(state.size).toBe(11);
+  });
+});
