@@ -63,6 +63,18 @@ test('nodes are drawn with their role and term, and a leader appears', async ({ 
   }
 });
 
+test('every control has an accessible name', async ({ page }) => {
+  await leaderId(page);
+  await page.getByText('Links (tick to cut a direction)').click();
+  for (const role of ['button', 'slider', 'checkbox', 'combobox', 'textbox', 'searchbox'] as const) {
+    for (const control of await page.getByRole(role).all()) {
+      await expect(control, `a ${role} without a name`).toHaveAccessibleName(/\S/);
+    }
+  }
+  await expect(page.getByRole('slider', { name: 'Speed' })).toBeVisible();
+  await expect(page.getByRole('slider', { name: 'Drop' })).toHaveAttribute('aria-valuetext', '0%');
+});
+
 test('console: SET then GET shows the value and the node that answered', async ({ page }) => {
   const id = await leaderId(page);
   await type(page, 'SET greeting "hello world"');

@@ -111,7 +111,7 @@ async function prepare(browser: Browser): Promise<Page> {
     await page.getByTestId('node-5').waitFor();
   }
   // Full speed: the speed slider at its maximum (1×, real time).
-  await page.locator('label.speed input[type=range]').fill('100');
+  await page.getByRole('slider', { name: 'Speed' }).fill('100');
   await page.getByText('1× (real time)').waitFor();
   await page.locator('[data-role="leader"]').first().waitFor({ timeout: 30_000 });
   await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption(writes);

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       // An election in slow motion: votes flying, vote markers around the candidate.
       await page.getByRole('button', { name: /Heal all/ }).click().catch(() => undefined);
       await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('0');
-      await page.locator('label.speed input[type=range]').fill('30');
+      await page.getByRole('slider', { name: 'Speed' }).fill('30');
       await page.waitForTimeout(500);
       const leader = page.locator('[data-role="leader"]').first();
       await leader.click();
@@ -92,12 +92,33 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${out}/paused-message.png` });
       await page.getByRole('button', { name: /Resume/ }).click();
-      await page.locator('label.speed input[type=range]').fill('100');
+      await page.getByRole('slider', { name: 'Speed' }).fill('100');
       const crashed = page.locator('[data-role="crashed"]');
       if (await crashed.count() > 0) {
         await crashed.first().click();
         await page.getByRole('menuitem', { name: /Restart/ }).click();
       }
+    }
+    if (want('faults')) {
+      // Lossy, duplicating network in slow motion, one link cut one way, keyboard focus on a node.
+      await page.getByRole('button', { name: /Heal all/ }).click().catch(() => undefined);
+      await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('10');
+      await page.getByRole('slider', { name: 'Speed' }).fill('35');
+      await page.getByRole('slider', { name: /Drop/ }).fill('30');
+      await page.getByRole('slider', { name: /Duplicate/ }).fill('20');
+      await page.getByText('Links (tick to cut a direction)').click();
+      await page.getByRole('checkbox', { name: 'Cut messages from node 1 to node 2' }).check();
+      await page.getByTestId('node-3').focus();
+      await page.waitForTimeout(4000);
+      await page.screenshot({ path: `${out}/faults.png` });
+      await page.keyboard.press('w');
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${out}/wipe-dialog.png` });
+      await page.keyboard.press('Escape');
+      await page.getByRole('slider', { name: /Drop/ }).fill('0');
+      await page.getByRole('slider', { name: /Duplicate/ }).fill('0');
+      await page.getByRole('button', { name: /Heal all/ }).click();
+      await page.getByRole('slider', { name: 'Speed' }).fill('100');
     }
     if (want('menu')) {
       await page.getByTestId('node-2').focus();
