@@ -163,17 +163,52 @@ test('isolating the leader: the others elect a new one; heal all joins them agai
   await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
 });
 
-test('pause and step: Step delivers one message at a time', async ({ page }) => {
+test('pause holds every message: the commit index stands still until resumed', async ({ page }) => {
   await leaderId(page);
+  await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('10');
+  const status = page.locator('.status');
+  const commit = async () => Number((await status.textContent())!.match(/commit (\d+)/)![1]);
+  await expect.poll(commit, { timeout: SLOW_MS }).toBeGreaterThan(3);
   await page.getByRole('button', { name: /Pause/ }).click();
   await expect(page.getByText('paused', { exact: true })).toBeVisible();
-  const inFlight = page.getByRole('heading', { name: /In flight/ });
-  await expect(inFlight).toBeVisible();
-  await page.getByRole('button', { name: /Step/ }).click();
-  await page.getByRole('button', { name: /Step/ }).click();
-  await expect(page.getByText('paused', { exact: true })).toBeVisible();
+  await page.waitForTimeout(300);
+  const held = await commit();
+  await page.waitForTimeout(1500);
+  expect(await commit()).toBe(held);
   await page.getByRole('button', { name: /Resume/ }).click();
   await expect(page.getByText('paused', { exact: true })).toBeHidden();
+  await expect.poll(commit, { timeout: SLOW_MS }).toBeGreaterThan(held);
+  await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('0');
+});
+
+test('paused (offline cluster): deliver now, drop, and step act on single messages', async ({ page }) => {
+  await page.goto('/?offline&seed=2');
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  await page.getByRole('button', { name: /Pause/ }).click();
+  // A forced timeout sends pre-votes; with time frozen they wait in the air.
+  const follower = page.locator('[data-testid^="node-"][data-role="follower"]').first();
+  await follower.click();
+  await page.getByRole('menuitem', { name: /Force election timeout/ }).click();
+  const listed = page.locator('.flights li');
+  await expect.poll(() => listed.count(), { timeout: SLOW_MS }).toBeGreaterThanOrEqual(3);
+  const inspector = page.getByRole('region', { name: 'Message' });
+
+  await listed.nth(0).getByRole('button').first().click();
+  await expect(inspector).toContainText('In flight');
+  await inspector.getByRole('button', { name: 'Deliver now' }).click();
+  await expect(inspector).toContainText('Delivered');
+
+  await listed.nth(0).getByRole('button').first().click();
+  await expect(inspector).toContainText('In flight');
+  await inspector.getByRole('button', { name: 'Drop it' }).click();
+  await expect(inspector).toContainText('Dropped (manual)');
+
+  // Step delivers the earliest message due: the first one listed.
+  await listed.nth(0).getByRole('button').first().click();
+  await expect(inspector).toContainText('In flight');
+  await page.getByRole('button', { name: /Step/ }).click();
+  await expect(inspector).toContainText(/Delivered|Dropped/);
+  await expect(page.getByText('paused', { exact: true })).toBeVisible();
 });
 
 test('the offline cluster (?offline) runs without workers', async ({ page }) => {

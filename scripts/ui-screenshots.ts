@@ -39,7 +39,13 @@ async function main(): Promise<void> {
     await page.getByTestId('console-route').nth(1).waitFor({ timeout: 20_000 });
     await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('10');
     await page.waitForTimeout(3000);
-    if (want('steady')) await page.screenshot({ path: `${out}/steady.png` });
+    if (want('steady')) {
+      // Slow enough to see the appends and their answers in flight.
+      await page.getByRole('slider', { name: 'Speed' }).fill('45');
+      await page.waitForTimeout(3000);
+      await page.screenshot({ path: `${out}/steady.png` });
+      await page.getByRole('slider', { name: 'Speed' }).fill('100');
+    }
     if (want('full')) await page.screenshot({ path: `${out}/full-page.png`, fullPage: true });
     if (want('crashed')) {
       const leader = page.locator('[data-role="leader"]').first();
