@@ -1,0 +1,142 @@
+/**
+ * Carries out a fault schedule on a Simulation: applies each step when it falls due and keeps
+ * the standing watches (bounce-voters) going between steps. Everything it does is recorded as
+ * concrete steps ("crash 3" rather than "crash the leader"), so a failure report shows what
+ * actually happened.
+ */
+import { unreachable } from '../core/assert.ts';
+import type { NodeStatus } from '../core/node.ts';
+import type { NodeId } from '../core/types.ts';
+import type { FaultAction, FaultSchedule, FaultStep } from './faults.ts';
+import { BounceVoters } from './fuzz-bounce-voters.ts';
+import type { EventWatch } from './fuzz-event-watch.ts';
+import { Figure8 } from './fuzz-figure8.ts';
+import { PowerLoss } from './fuzz-power-loss.ts';
+import type { NetworkOptions } from './network.ts';
+import type { Simulation } from './simulation.ts';
+
+/** The part of the Simulation a fault schedule drives. */
+export interface FaultTarget {
+  readonly nodeIds: readonly NodeId[];
+  leader(): NodeId | undefined;
+  nodeStatus(id: NodeId): NodeStatus | undefined;
+  crash(id: NodeId): void;
+  restart(id: NodeId): void;
+  partition(groups: NodeId[][]): void;
+  isolate(id: NodeId): void;
+  cutLink(from: NodeId, to: NodeId): void;
+  heal(): void;
+  setNetwork(options: Partial<NetworkOptions>): void;
+}
+
+/** The Simulation as a FaultTarget. */
+export function faultTargetOf(sim: Simulation): FaultTarget {
+  return {
+    nodeIds: sim.nodeIds,
+    leader: () => sim.leader(),
+    nodeStatus: (id) => sim.node(id)?.status(),
+    crash: (id) => sim.crash(id),
+    restart: (id) => sim.restart(id),
+    partition: (groups) => sim.partition(groups),
+    isolate: (id) => sim.isolate(id),
+    cutLink: (from, to) => sim.cutLink(from, to),
+    heal: () => sim.heal(),
+    setNetwork: (options) => sim.setNetwork(options),
+  };
+}
+
+export class FaultRunner {
+  /** What was done, in order, with dynamic targets resolved. */
+  readonly applied: FaultStep[] = [];
+  /** Choreographies that look at the cluster after every event. */
+  private watches: EventWatch[] = [];
+  /** Actions a watch found due after an event, applied by react(). */
+  private due: FaultAction[] = [];
+
+  constructor(
+    private readonly sim: FaultTarget,
+    private readonly schedule: FaultSchedule | undefined,
+  ) {}
+
+  /** Applies the steps due at `nowMs`. */
+  step(nowMs: number): void {
+    for (const step of this.schedule?.until(nowMs) ?? []) this.apply(nowMs, step.action);
+  }
+
+  /** True while a watch needs to look at the cluster after every event (see reactionDue). */
+  watchesEvents(): boolean {
+    if (this.watches.some((w) => w.done)) this.watches = this.watches.filter((w) => !w.done);
+    return this.watches.length > 0;
+  }
+
+  /** Called after every event while watchesEvents(): true when something must happen now. */
+  reactionDue(nowMs: number): boolean {
+    for (const watch of this.watches) {
+      if (this.due.length > 0) break;
+      this.due = watch.react(nowMs);
+    }
+    return this.due.length > 0;
+  }
+
+  /** Applies what reactionDue found. */
+  react(nowMs: number): void {
+    const due = this.due;
+    this.due = [];
+    for (const action of due) this.apply(nowMs, action);
+  }
+
+  /** Applies one action now (also used to heal at the end of a run). */
+  apply(nowMs: number, action: FaultAction): void {
+    const record = (a: FaultAction): void => void this.applied.push({ atMs: nowMs, action: a });
+    const sim = this.sim;
+    switch (action.kind) {
+      case 'crash-leader':
+        return this.withLeader((id) => this.apply(nowMs, { kind: 'crash', nodes: [id] }));
+      case 'isolate-leader':
+        return this.withLeader((id) => this.apply(nowMs, { kind: 'isolate', node: id }));
+      case 'restart-all': {
+        const down = sim.nodeIds.filter((id) => sim.nodeStatus(id) === undefined);
+        return down.length === 0 ? undefined : this.apply(nowMs, { kind: 'restart', nodes: down });
+      }
+      case 'crash':
+        action.nodes.forEach((id) => sim.crash(id));
+        return record(action);
+      case 'restart':
+        action.nodes.forEach((id) => sim.restart(id));
+        return record(action);
+      case 'partition':
+        sim.partition(action.groups);
+        return record(action);
+      case 'isolate':
+        sim.isolate(action.node);
+        return record(action);
+      case 'cut':
+        action.links.forEach(([from, to]) => sim.cutLink(from, to));
+        return record(action);
+      case 'heal':
+        sim.heal();
+        return record(action);
+      case 'network':
+        sim.setNetwork(action.network);
+        return record(action);
+      case 'bounce-voters':
+        this.watches.push(new BounceVoters(action, sim));
+        return record(action);
+      case 'figure-8':
+        this.watches.push(new Figure8(action, sim));
+        return record(action);
+      case 'power-loss':
+        this.watches.push(new PowerLoss(action, sim));
+        return record(action);
+      default:
+        return unreachable(action);
+    }
+  }
+
+  /** No leader at that moment (an election is under way): the step does nothing. */
+  private withLeader(run: (id: NodeId) => void): void {
+    const id = this.sim.leader();
+    if (id !== undefined) run(id);
+  }
+}
+
