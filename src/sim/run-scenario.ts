@@ -57,6 +57,8 @@ const STEP_MS = 5;
 /** The result of a liveness or convergence check: `detail` says what went wrong. */
 export interface Outcome {
   ok: boolean;
+  /** Not checked, because the run had already failed (ok is then false). */
+  skipped?: boolean;
   detail?: string;
   /** recovery: virtual ms from healing to the probe write's answer. */
   ms?: number;
@@ -104,7 +106,7 @@ export function runScenario(options: ScenarioOptions): ScenarioReport {
     healAll(faults, sim.now());
     if (sim.violation() === undefined && run.stalled === undefined) {
       run.recovery = awaitRecovery(budget, workload);
-      if (run.recovery.ok) run.convergence = awaitConvergence(budget);
+      run.convergence = run.recovery.ok ? awaitConvergence(budget) : { ...notChecked, detail: 'not checked: the cluster did not recover' };
     }
   } catch (error) {
     if (error instanceof EventBudgetExceeded) run.stalled = `${error.message} (${describeRoles(sim)})`;
@@ -120,7 +122,7 @@ interface RunState {
   stalled?: string;
 }
 
-const notChecked: Outcome = { ok: false, detail: 'not checked: the run had already failed' };
+const notChecked: Outcome = { ok: false, skipped: true, detail: 'not checked: the run had already failed' };
 
 /**
  * Generous: a healthy run needs about 8 virtual ms per operation; past this the cluster is stuck
