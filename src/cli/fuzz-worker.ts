@@ -1,0 +1,15 @@
+/**
+ * A fuzz worker thread (started by src/sim/fuzz-pool.ts): runs the seeds it is sent, one at a
+ * time, and answers each with a SeedResult.
+ */
+import { parentPort } from 'node:worker_threads';
+import { assert } from '../core/assert.ts';
+import type { SeedRequest } from '../sim/fuzz-pool.ts';
+import { toSeedResult } from '../sim/fuzz-seed-result.ts';
+import { runScenario } from '../sim/run-scenario.ts';
+
+const port = parentPort;
+assert(port !== null, 'fuzz-worker.ts runs as a worker thread');
+port.on('message', (request: SeedRequest) => {
+  port.postMessage(toSeedResult(runScenario(request.scenario)));
+});
