@@ -163,6 +163,33 @@ test('isolating the leader: the others elect a new one; heal all joins them agai
   await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
 });
 
+test('drag a node away to split the network; click a link to cut it one way', async ({ page }) => {
+  await leaderId(page);
+  const box = (await page.getByTestId('node-1').locator('circle.body').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx - 60, cy + 20, { steps: 4 });
+  await page.mouse.move(cx - 160, cy + 60, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByText('minority (1 of 3)')).toBeVisible();
+  await page.getByText('Links (tick to cut a direction)').click();
+  await expect(page.getByRole('checkbox', { name: 'Cut messages from node 1 to node 2' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Cut messages from node 2 to node 3' })).not.toBeChecked();
+  await page.getByRole('button', { name: /Heal all/ }).click();
+  await expect(page.getByText('minority (1 of 3)')).toBeHidden();
+  // Click the middle of the link between nodes 2 and 3, then cut only 2 -> 3.
+  const b2 = (await page.getByTestId('node-2').locator('circle.body').boundingBox())!;
+  const b3 = (await page.getByTestId('node-3').locator('circle.body').boundingBox())!;
+  await page.mouse.click((b2.x + b2.width / 2 + b3.x + b3.width / 2) / 2, (b2.y + b2.height / 2 + b3.y + b3.height / 2) / 2);
+  const menu = page.getByRole('menu', { name: 'Link between node 2 and node 3' });
+  await expect(menu).toBeVisible();
+  await menu.getByRole('menuitem', { name: 'Cut n2 → n3 only' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Cut messages from node 2 to node 3' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Cut messages from node 3 to node 2' })).not.toBeChecked();
+});
+
 test('pause holds every message: the commit index stands still until resumed', async ({ page }) => {
   await leaderId(page);
   await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('10');

@@ -32,6 +32,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     writes: { type: 'string', default: '10' },
     offline: { type: 'boolean', default: false },
+    nodes: { type: 'string', default: '5' },
+    /** The speed slider's position, 0..100 (100 = speed 1, full speed). */
+    slider: { type: 'string', default: '100' },
   },
 });
 const runs = Number(values.runs);
@@ -105,14 +108,15 @@ async function prepare(browser: Browser): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${values.url}${values.offline ? '?offline&seed=1' : ''}`);
   await page.locator('[data-testid^="node-"]').first().waitFor();
-  if (await page.getByTestId(/^node-\d+$/).count() !== 5) {
-    await page.getByRole('combobox', { name: 'Nodes' }).selectOption('5');
+  const nodes = values.nodes!;
+  if (await page.getByTestId(/^node-\d+$/).count() !== Number(nodes)) {
+    await page.getByRole('combobox', { name: 'Nodes' }).selectOption(nodes);
     await page.getByRole('button', { name: 'New cluster' }).click();
-    await page.getByTestId('node-5').waitFor();
+    await page.getByTestId(`node-${nodes}`).waitFor();
+    await page.getByTestId(`node-${Number(nodes) + 1}`).waitFor({ state: 'detached' });
   }
-  // Full speed: the speed slider at its maximum (1×, real time).
-  await page.getByRole('slider', { name: 'Speed' }).fill('100');
-  await page.getByText('1× (real time)').waitFor();
+  // Full speed by default: the speed slider at its maximum (1×, real time).
+  await page.getByRole('slider', { name: 'Speed' }).fill(values.slider!);
   await page.locator('[data-role="leader"]').first().waitFor({ timeout: 30_000 });
   await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption(writes);
   await page.waitForTimeout(2000);
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
       await page.context().close();
     }
     console.log(
-      `MEDIAN over ${runs} runs, 5 nodes, speed 1, auto-writes ${writes}/s, ${values.offline ? 'offline cluster' : 'workers + IndexedDB'}: ` +
+      `MEDIAN over ${runs} runs, ${values.nodes} nodes, speed slider ${values.slider}/100, auto-writes ${writes}/s, ${values.offline ? 'offline cluster' : 'workers + IndexedDB'}: ` +
         `${median(results.map((r) => r.fps)).toFixed(1)} fps, longest frame gap median ${median(results.map((r) => r.longestGapMs)).toFixed(1)} ms ` +
         `(worst ${Math.max(...results.map((r) => r.longestGapMs)).toFixed(1)} ms), main thread busy median ` +
         `${median(results.map((r) => r.busyPercent ?? 0)).toFixed(0)}%`,
