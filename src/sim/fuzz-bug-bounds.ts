@@ -1,0 +1,34 @@
+/**
+ * The stated bounds: for each TEST-ONLY known-bad variant, the fuzzer's default scenario (seeds
+ * from 1) finds a violation within `seeds` seeds, and the first check to fire matches
+ * `caughtBy` (a failure reason from fuzz-report.ts). fuzz-bugs.test.ts holds the fuzzer to them,
+ * fuzz-correct.test.ts runs the correct protocol on the same seeds. Each bound leaves room over
+ * the measured first failing seed (docs/fuzzing.md lists the rates), so that an unrelated change
+ * in the core, which reshuffles every run, is unlikely to push a variant past it.
+ */
+import type { BugName } from '../core/bugs.ts';
+import { FUZZ_DEFAULT_OPS } from './fuzz-command.ts';
+import { DEFAULT_SCENARIO } from './run-scenario.ts';
+
+export interface BugBound {
+  seeds: number;
+  caughtBy: RegExp;
+  /** The check that fires, in words. */
+  check: string;
+}
+
+export const BUG_BOUNDS: Record<BugName, BugBound> = {
+  'vote-ignores-log': { seeds: 10, caughtBy: /^invariant (leader-completeness|state-machine-safety)|^assertion failed/, check: 'leader completeness' },
+  'commit-old-term': { seeds: 20, caughtBy: /^invariant (leader-completeness|state-machine-safety)|^assertion failed/, check: 'leader completeness (Figure 8)' },
+  'forget-vote': { seeds: 40, caughtBy: /^invariant election-safety/, check: 'election safety' },
+  'stale-read': { seeds: 20, caughtBy: /^the client history is not linearizable/, check: 'linearizability' },
+  'no-truncate': { seeds: 10, caughtBy: /^invariant log-matching/, check: 'log matching' },
+  'ack-before-persist': { seeds: 20, caughtBy: /^invariant (election-safety|leader-completeness|state-machine-safety)/, check: 'election safety or leader completeness' },
+  'no-dedup': { seeds: 10, caughtBy: /^the client history is not linearizable/, check: 'linearizability' },
+};
+
+/** The seeds the correct protocol must pass: every bound's range. */
+export const BUG_BOUND_SEEDS = Math.max(...Object.values(BUG_BOUNDS).map((b) => b.seeds));
+
+/** The scenario `npm run fuzz` runs by default. */
+export const FUZZ_SCENARIO = { ...DEFAULT_SCENARIO, ops: FUZZ_DEFAULT_OPS };

@@ -1,0 +1,24 @@
+/**
+ * The correct protocol passes the seeds on which fuzz-bugs.test.ts finds every known-bad variant
+ * (the same default fuzz scenario): no invariant broken, a linearizable history, recovery after
+ * healing, converged nodes.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUG_BOUND_SEEDS as SEEDS, FUZZ_SCENARIO } from './fuzz-bug-bounds.ts';
+import { failureReport } from './fuzz-report.ts';
+import { runScenario } from './run-scenario.ts';
+
+describe('the correct protocol', () => {
+  it(`passes seeds 1..${SEEDS} of the default fuzz scenario`, () => {
+    const failures: string[] = [];
+    let okOps = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const report = runScenario({ ...FUZZ_SCENARIO, seed });
+      okOps += report.okOps;
+      if (report.verdict !== 'ok') failures.push(failureReport(report));
+    }
+    expect(failures).toEqual([]);
+    // Most operations got an answer: the workload really ran.
+    expect(okOps).toBeGreaterThan(SEEDS * FUZZ_SCENARIO.ops * 0.95);
+  });
+});
