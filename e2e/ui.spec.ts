@@ -27,6 +27,23 @@ async function type(page: Page, command: string): Promise<void> {
   await input.press('Enter');
 }
 
+/** The centre of a node's circle once it has stopped moving (nodes glide when groups change). */
+async function restingCenter(page: Page, id: number): Promise<{ x: number; y: number }> {
+  const circle = page.getByTestId(`node-${id}`).locator('circle.body');
+  const center = async () => {
+    const b = (await circle.boundingBox())!;
+    return { x: Math.round(b.x + b.width / 2), y: Math.round(b.y + b.height / 2) };
+  };
+  let last = await center();
+  for (let k = 0; k < 50; k++) {
+    await page.waitForTimeout(100);
+    const now = await center();
+    if (now.x === last.x && now.y === last.y) return now;
+    last = now;
+  }
+  throw new Error(`node ${id} never came to rest`);
+}
+
 /** The reply lines (results and errors), newest last. */
 function replies(page: Page): Locator {
   return page.getByTestId('console-output').getByTestId('console-line');
@@ -180,9 +197,9 @@ test('drag a node away to split the network; click a link to cut it one way', as
   await page.getByRole('button', { name: /Heal all/ }).click();
   await expect(page.getByText('minority (1 of 3)')).toBeHidden();
   // Click the middle of the link between nodes 2 and 3, then cut only 2 -> 3.
-  const b2 = (await page.getByTestId('node-2').locator('circle.body').boundingBox())!;
-  const b3 = (await page.getByTestId('node-3').locator('circle.body').boundingBox())!;
-  await page.mouse.click((b2.x + b2.width / 2 + b3.x + b3.width / 2) / 2, (b2.y + b2.height / 2 + b3.y + b3.height / 2) / 2);
+  const b2 = await restingCenter(page, 2);
+  const b3 = await restingCenter(page, 3);
+  await page.mouse.click((b2.x + b3.x) / 2, (b2.y + b3.y) / 2);
   const menu = page.getByRole('menu', { name: 'Link between node 2 and node 3' });
   await expect(menu).toBeVisible();
   await menu.getByRole('menuitem', { name: 'Cut n2 → n3 only' }).click();
