@@ -129,8 +129,12 @@ export class OfflineCluster implements ClusterController {
   pump(wallNow = this.wallNow()): void {
     const elapsedWall = Math.max(0, wallNow - this.lastWall);
     this.lastWall = wallNow;
-    if (!this.paused) this.runUntil(this.nowV + Math.min(elapsedWall * this.config.speed, MAX_VIRTUAL_STEP_MS));
-    this.time.rebase(wallNow, this.nowV);
+    // While paused the mapping stays frozen, so messages sent meanwhile order by due time exactly
+    // as step() will deliver them (the earliest due first).
+    if (!this.paused) {
+      this.runUntil(this.nowV + Math.min(elapsedWall * this.config.speed, MAX_VIRTUAL_STEP_MS));
+      this.time.rebase(wallNow, this.nowV);
+    }
     this.settleSubmits(wallNow);
     this.flush();
   }
@@ -514,6 +518,9 @@ export class OfflineCluster implements ClusterController {
   pause(): void {
     this.pump();
     this.paused = true;
+    // Frames that lagged (or were capped) leave the views' wall times slightly inconsistent;
+    // re-deriving them under one mapping makes their order match the virtual due order.
+    this.retime();
   }
 
   resume(): void {
@@ -528,7 +535,8 @@ export class OfflineCluster implements ClusterController {
     for (const r of this.inFlight.values()) if (next === undefined || r.dueV < next.dueV) next = r;
     if (next === undefined) return false;
     this.runUntil(Math.max(this.nowV, next.dueV));
-    this.retime();
+    if (this.paused) this.retimeViews();
+    else this.retime();
     this.settleSubmits(this.wallNow());
     this.flush();
     return true;
@@ -554,6 +562,10 @@ export class OfflineCluster implements ClusterController {
     const wall = this.wallNow();
     this.lastWall = wall;
     this.time.rebase(wall, this.nowV);
+    this.retimeViews();
+  }
+
+  private retimeViews(): void {
     for (const r of this.inFlight.values()) {
       r.view = { ...r.view, sentAt: this.time.wallOf(r.sentV), dueAt: this.time.wallOf(r.dueV) };
     }
