@@ -9,9 +9,8 @@
  * to vote again, and two leaders in one term follow. A short `afterVoteMs` catches votes sent
  * before they were durable; one past the disk latency catches votes never made durable at all.
  */
-import type { NodeStatus } from '../core/node.ts';
 import type { FaultAction } from './faults.ts';
-import type { ClusterView, EventWatch } from './fuzz-event-watch.ts';
+import { NO_ACTIONS, type ClusterView, type EventWatch } from './fuzz-event-watch.ts';
 
 export class BounceVoters implements EventWatch {
   /** Per node (index id - 1): the term it was last seen in as a follower, and since when. */
@@ -35,36 +34,49 @@ export class BounceVoters implements EventWatch {
     return this.finished;
   }
 
-  react(nowMs: number): FaultAction[] {
+  /** Called after every event, so it allocates nothing unless an election is contested. */
+  react(nowMs: number): readonly FaultAction[] {
     if (nowMs >= this.plan.untilMs) this.finished = true;
-    if (this.finished) return [];
-    const status = this.cluster.nodeIds.map((id) => this.cluster.nodeStatus(id));
-    status.forEach((s, k) => {
-      if (s?.role === 'follower' && this.followerTerm[k] !== s.term) {
-        this.followerTerm[k] = s.term;
+    if (this.finished) return NO_ACTIONS;
+    const ids = this.cluster.nodeIds;
+    let candidates = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const role = this.cluster.roleOf(ids[k]!);
+      if (role === 'candidate') candidates++;
+      if (role !== 'follower') continue;
+      const term = this.cluster.termOf(ids[k]!);
+      if (this.followerTerm[k] !== term) {
+        this.followerTerm[k] = term;
         this.followerSinceMs[k] = nowMs;
       }
-    });
-    const contested = contestedTerms(status);
-    if (contested.length === 0) return [];
-    const nodes = [];
-    for (const [k, s] of status.entries()) {
-      if (s?.role !== 'follower' || !contested.includes(s.term) || this.bouncedTerm[k] === s.term) continue;
-      if (nowMs < this.followerSinceMs[k]! + this.plan.afterVoteMs) continue;
-      this.bouncedTerm[k] = s.term;
-      nodes.push(s.id);
     }
-    return nodes.length === 0 ? [] : [{ kind: 'crash', nodes }, { kind: 'restart', nodes }];
+    return candidates === 0 ? NO_ACTIONS : this.bounce(nowMs);
   }
-}
 
-/** Terms in which a candidate competes with another candidate or a leader. */
-function contestedTerms(status: readonly (NodeStatus | undefined)[]): number[] {
-  const terms: number[] = [];
-  for (const s of status) {
-    if (s?.role !== 'candidate') continue;
-    const rival = status.some((o) => o !== undefined && o.id !== s.id && o.term === s.term && (o.role === 'candidate' || o.role === 'leader'));
-    if (rival && !terms.includes(s.term)) terms.push(s.term);
+  private bounce(nowMs: number): readonly FaultAction[] {
+    const ids = this.cluster.nodeIds;
+    const nodes = [];
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const term = this.cluster.termOf(id);
+      if (this.cluster.roleOf(id) !== 'follower' || this.bouncedTerm[k] === term || !this.contested(term)) continue;
+      if (nowMs < this.followerSinceMs[k]! + this.plan.afterVoteMs) continue;
+      this.bouncedTerm[k] = term;
+      nodes.push(id);
+    }
+    return nodes.length === 0 ? NO_ACTIONS : [{ kind: 'crash', nodes }, { kind: 'restart', nodes }];
   }
-  return terms;
+
+  /** A candidate competes in `term` with another candidate or a leader. */
+  private contested(term: number): boolean {
+    let campaigning = 0;
+    let candidates = 0;
+    for (const id of this.cluster.nodeIds) {
+      if (this.cluster.termOf(id) !== term) continue;
+      const role = this.cluster.roleOf(id);
+      if (role === 'candidate') candidates++;
+      if (role === 'candidate' || role === 'leader') campaigning++;
+    }
+    return candidates >= 1 && campaigning >= 2;
+  }
 }

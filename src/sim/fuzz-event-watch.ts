@@ -4,7 +4,7 @@
  * asks each active watch what is due and applies it between two events.
  */
 import type { NodeStatus } from '../core/node.ts';
-import type { NodeId } from '../core/types.ts';
+import type { NodeId, Role } from '../core/types.ts';
 import type { FaultAction } from './faults.ts';
 
 /** What a watch may read from the cluster (cheap enough to ask after every event). */
@@ -13,10 +13,16 @@ export interface ClusterView {
   leader(): NodeId | undefined;
   /** A running node's status; undefined when it is crashed. */
   nodeStatus(id: NodeId): NodeStatus | undefined;
+  /** The same role and term without building a status (for per-event loops); undefined when crashed. */
+  roleOf(id: NodeId): Role | undefined;
+  termOf(id: NodeId): number;
 }
 
 export interface EventWatch {
   readonly done: boolean;
-  /** The actions due now (empty when none), advancing the choreography. */
-  react(nowMs: number): FaultAction[];
+  /** The actions due now (NO_ACTIONS when none), advancing the choreography. */
+  react(nowMs: number): readonly FaultAction[];
 }
+
+/** What react() returns when nothing is due (shared: the hot path allocates nothing). */
+export const NO_ACTIONS: readonly FaultAction[] = Object.freeze([]);

@@ -6,10 +6,10 @@
  */
 import { unreachable } from '../core/assert.ts';
 import type { NodeStatus } from '../core/node.ts';
-import type { NodeId } from '../core/types.ts';
+import type { NodeId, Role } from '../core/types.ts';
 import type { FaultAction, FaultSchedule, FaultStep } from './faults.ts';
 import { BounceVoters } from './fuzz-bounce-voters.ts';
-import type { EventWatch } from './fuzz-event-watch.ts';
+import { NO_ACTIONS, type EventWatch } from './fuzz-event-watch.ts';
 import { Figure8 } from './fuzz-figure8.ts';
 import { PowerLoss } from './fuzz-power-loss.ts';
 import type { NetworkOptions } from './network.ts';
@@ -20,6 +20,8 @@ export interface FaultTarget {
   readonly nodeIds: readonly NodeId[];
   leader(): NodeId | undefined;
   nodeStatus(id: NodeId): NodeStatus | undefined;
+  roleOf(id: NodeId): Role | undefined;
+  termOf(id: NodeId): number;
   crash(id: NodeId): void;
   restart(id: NodeId): void;
   partition(groups: NodeId[][]): void;
@@ -35,6 +37,8 @@ export function faultTargetOf(sim: Simulation): FaultTarget {
     nodeIds: sim.nodeIds,
     leader: () => sim.leader(),
     nodeStatus: (id) => sim.node(id)?.status(),
+    roleOf: (id) => sim.node(id)?.raft.role,
+    termOf: (id) => sim.node(id)?.raft.term ?? 0,
     crash: (id) => sim.crash(id),
     restart: (id) => sim.restart(id),
     partition: (groups) => sim.partition(groups),
@@ -51,7 +55,7 @@ export class FaultRunner {
   /** Choreographies that look at the cluster after every event. */
   private watches: EventWatch[] = [];
   /** Actions a watch found due after an event, applied by react(). */
-  private due: FaultAction[] = [];
+  private due: readonly FaultAction[] = NO_ACTIONS;
 
   constructor(
     private readonly sim: FaultTarget,
@@ -71,17 +75,14 @@ export class FaultRunner {
 
   /** Called after every event while watchesEvents(): true when something must happen now. */
   reactionDue(nowMs: number): boolean {
-    for (const watch of this.watches) {
-      if (this.due.length > 0) break;
-      this.due = watch.react(nowMs);
-    }
+    for (let k = 0; k < this.watches.length && this.due.length === 0; k++) this.due = this.watches[k]!.react(nowMs);
     return this.due.length > 0;
   }
 
   /** Applies what reactionDue found. */
   react(nowMs: number): void {
     const due = this.due;
-    this.due = [];
+    this.due = NO_ACTIONS;
     for (const action of due) this.apply(nowMs, action);
   }
 

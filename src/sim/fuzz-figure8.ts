@@ -20,7 +20,7 @@
 import { assert, unreachable } from '../core/assert.ts';
 import type { NodeId } from '../core/types.ts';
 import type { FaultAction } from './faults.ts';
-import type { ClusterView, EventWatch } from './fuzz-event-watch.ts';
+import { NO_ACTIONS, type ClusterView, type EventWatch } from './fuzz-event-watch.ts';
 
 export interface Figure8Plan {
   untilMs: number;
@@ -53,7 +53,7 @@ export class Figure8 implements EventWatch {
     return this.phase.name === 'done';
   }
 
-  react(nowMs: number): FaultAction[] {
+  react(nowMs: number): readonly FaultAction[] {
     if (nowMs >= this.plan.untilMs && !this.done) this.phase = { name: 'done' };
     const phase = this.phase;
     switch (phase.name) {
@@ -62,60 +62,60 @@ export class Figure8 implements EventWatch {
       case 'split':
         return this.isolateL2(phase, nowMs);
       case 'l2-isolated':
-        return nowMs < phase.releaseMs ? [] : this.reconnect(phase);
+        return nowMs < phase.releaseMs ? NO_ACTIONS : this.reconnect(phase);
       case 'await-l3':
         return this.awaitL3(phase);
       case 'await-commit':
         return this.awaitCommit(phase);
       case 'done':
-        return [];
+        return NO_ACTIONS;
       default:
         return unreachable(phase);
     }
   }
 
-  private split(): FaultAction[] {
+  private split(): readonly FaultAction[] {
     const l1 = this.cluster.leader();
-    if (l1 === undefined) return [];
+    if (l1 === undefined) return NO_ACTIONS;
     const size = Math.max(1, Math.floor((this.cluster.nodeIds.length - 1) / 2));
     const minority = [l1, ...this.plan.partners.filter((id) => id !== l1)].slice(0, size);
     this.phase = { name: 'split', l1Term: this.termOf(l1), minority };
     return [{ kind: 'partition', groups: [minority, this.others(minority)] }];
   }
 
-  private isolateL2(phase: Extract<Phase, { name: 'split' }>, nowMs: number): FaultAction[] {
+  private isolateL2(phase: Extract<Phase, { name: 'split' }>, nowMs: number): readonly FaultAction[] {
     const l2 = this.cluster.leader();
-    if (l2 === undefined || phase.minority.includes(l2) || this.termOf(l2) <= phase.l1Term) return [];
+    if (l2 === undefined || phase.minority.includes(l2) || this.termOf(l2) <= phase.l1Term) return NO_ACTIONS;
     const rest = this.others([...phase.minority, l2]);
     const divergeIndex = this.cluster.nodeStatus(l2)!.lastIndex;
     this.phase = { name: 'l2-isolated', minority: phase.minority, l2, l2Term: this.termOf(l2), divergeIndex, releaseMs: nowMs + this.plan.writeMs };
     return [{ kind: 'partition', groups: [phase.minority, [l2], rest] }];
   }
 
-  private reconnect(phase: Extract<Phase, { name: 'l2-isolated' }>): FaultAction[] {
+  private reconnect(phase: Extract<Phase, { name: 'l2-isolated' }>): readonly FaultAction[] {
     this.phase = { name: 'await-l3', minority: phase.minority, l2: phase.l2, l2Term: phase.l2Term, divergeIndex: phase.divergeIndex };
     return [{ kind: 'partition', groups: [[phase.l2], this.others([phase.l2])] }];
   }
 
-  private awaitL3(phase: Extract<Phase, { name: 'await-l3' }>): FaultAction[] {
+  private awaitL3(phase: Extract<Phase, { name: 'await-l3' }>): readonly FaultAction[] {
     const l3 = this.cluster.leader();
-    if (l3 === undefined || this.termOf(l3) <= phase.l2Term) return [];
+    if (l3 === undefined || this.termOf(l3) <= phase.l2Term) return NO_ACTIONS;
     if (!phase.minority.includes(l3)) {
       this.phase = { name: 'done' };
-      return [];
+      return NO_ACTIONS;
     }
     this.phase = { name: 'await-commit', minority: phase.minority, l3, l3Term: this.termOf(l3), divergeIndex: phase.divergeIndex };
-    return [];
+    return NO_ACTIONS;
   }
 
-  private awaitCommit(phase: Extract<Phase, { name: 'await-commit' }>): FaultAction[] {
+  private awaitCommit(phase: Extract<Phase, { name: 'await-commit' }>): readonly FaultAction[] {
     const s = this.cluster.nodeStatus(phase.l3);
     if (s === undefined || s.role !== 'leader' || s.term !== phase.l3Term) {
       this.phase = { name: 'done' };
-      return [];
+      return NO_ACTIONS;
     }
     // Applied, not just committed: a commit nobody acted on is invisible, and harmless.
-    if (s.appliedIndex < phase.divergeIndex) return [];
+    if (s.appliedIndex < phase.divergeIndex) return NO_ACTIONS;
     this.phase = { name: 'done' };
     return [{ kind: 'crash', nodes: phase.minority }, { kind: 'heal' }];
   }

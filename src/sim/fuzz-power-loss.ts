@@ -11,7 +11,7 @@
 import { unreachable } from '../core/assert.ts';
 import type { NodeId } from '../core/types.ts';
 import type { FaultAction } from './faults.ts';
-import type { ClusterView, EventWatch } from './fuzz-event-watch.ts';
+import { NO_ACTIONS, type ClusterView, type EventWatch } from './fuzz-event-watch.ts';
 
 export interface PowerLossPlan {
   untilMs: number;
@@ -40,7 +40,7 @@ export class PowerLoss implements EventWatch {
     return this.phase.name === 'done';
   }
 
-  react(nowMs: number): FaultAction[] {
+  react(nowMs: number): readonly FaultAction[] {
     // Past the episode's end the schedule heals and restarts everything anyway.
     if (nowMs >= this.plan.untilMs && !this.done) this.phase = { name: 'done' };
     const phase = this.phase;
@@ -50,35 +50,35 @@ export class PowerLoss implements EventWatch {
       case 'await-apply':
         return this.awaitApply(phase, nowMs);
       case 'down':
-        if (nowMs < phase.crashedMs + this.plan.othersBackMs) return [];
+        if (nowMs < phase.crashedMs + this.plan.othersBackMs) return NO_ACTIONS;
         this.phase = { name: 'others-back', leader: phase.leader, crashedMs: phase.crashedMs };
         return [{ kind: 'restart', nodes: this.cluster.nodeIds.filter((id) => id !== phase.leader) }];
       case 'others-back':
-        if (nowMs < phase.crashedMs + this.plan.leaderBackMs) return [];
+        if (nowMs < phase.crashedMs + this.plan.leaderBackMs) return NO_ACTIONS;
         this.phase = { name: 'done' };
         return [{ kind: 'restart', nodes: [phase.leader] }];
       case 'done':
-        return [];
+        return NO_ACTIONS;
       default:
         return unreachable(phase);
     }
   }
 
-  private awaitLeader(): FaultAction[] {
+  private awaitLeader(): readonly FaultAction[] {
     const leader = this.cluster.leader();
     const s = leader === undefined ? undefined : this.cluster.nodeStatus(leader);
-    if (leader === undefined || s === undefined) return [];
+    if (leader === undefined || s === undefined) return NO_ACTIONS;
     this.phase = { name: 'await-apply', leader, term: s.term, appliedIndex: s.appliedIndex };
-    return [];
+    return NO_ACTIONS;
   }
 
-  private awaitApply(phase: Extract<Phase, { name: 'await-apply' }>, nowMs: number): FaultAction[] {
+  private awaitApply(phase: Extract<Phase, { name: 'await-apply' }>, nowMs: number): readonly FaultAction[] {
     const s = this.cluster.nodeStatus(phase.leader);
     if (s === undefined || s.role !== 'leader' || s.term !== phase.term) {
       this.phase = { name: 'await-leader' };
-      return [];
+      return NO_ACTIONS;
     }
-    if (s.appliedIndex <= phase.appliedIndex) return [];
+    if (s.appliedIndex <= phase.appliedIndex) return NO_ACTIONS;
     this.phase = { name: 'down', leader: phase.leader, crashedMs: nowMs };
     return [{ kind: 'crash', nodes: [...this.cluster.nodeIds] }];
   }
