@@ -15,7 +15,7 @@ import type { ClientReply, Message, NodeId } from '../core/types.ts';
 import { Bus, type BusTimers, validateSpeed } from './bus.ts';
 import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
 import type {
-  ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView,
+  ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView, SubmitOptions,
 } from './cluster-api.ts';
 import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
 import { EventStream } from './event-stream.ts';
@@ -236,8 +236,8 @@ export class BrowserCluster implements ClusterController {
 
   // ---- Clients and logs ------------------------------------------------------------------------------
 
-  submit(command: KvCommand): Promise<ConsoleReply> {
-    return this.console.submit(command);
+  submit(command: KvCommand, options?: SubmitOptions): Promise<ConsoleReply> {
+    return this.console.submit(command, options);
   }
 
   /** A client session of its own (the benchmark's clients). Not part of ClusterController. */

@@ -61,6 +61,29 @@ function setup(): { t: FakeTransport; s: ClientSession; replies: ConsoleReply[] 
 }
 
 describe('ClientSession', () => {
+  it('a targeted request goes to that node only: a redirect is reported, not followed', async () => {
+    const { t, s } = setup();
+    const done = s.submit({ op: 'set', key: 'k', value: 'v' }, { target: 2 });
+    expect(t.sent.map((m) => m.to)).toEqual([2]);
+    s.receive(reply(t.sent[0]!, 2, { kind: 'redirect', leaderHint: 3 }));
+    const answer = await done;
+    expect(t.sent).toHaveLength(1);
+    expect(answer).toMatchObject({ ok: false, answeredBy: 2, path: [2] });
+    expect(answer.text).toBe('(error) n2 is not the leader: it points to n3');
+  });
+
+  it('a targeted request that gets no answer says the outcome is unknown, without trying another node', async () => {
+    const { t, s } = setup();
+    const done = s.submit({ op: 'set', key: 'k', value: 'v' }, { target: 1 });
+    t.advance(150);
+    expect(t.sent).toHaveLength(1); // the usual 100 ms attempt timeout does not move it on
+    t.advance(100);
+    const answer = await done;
+    expect(answer.ok).toBe(false);
+    expect(answer.text).toMatch(/no answer from n1 within 0\.2 s: the outcome is unknown/);
+    expect(t.sent.map((m) => m.to)).toEqual([1]);
+  });
+
   it('follows a redirect at once, with the same seq, and reports the path and latency', async () => {
     const { t, s } = setup();
     const done = s.submit({ op: 'set', key: 'k', value: 'v' });

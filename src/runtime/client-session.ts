@@ -16,7 +16,7 @@
 import { unreachable } from '../core/assert.ts';
 import type { KvCommand, KvResult } from '../core/kv-types.ts';
 import type { ClientId, ClientReply, ClientRequest, NodeId } from '../core/types.ts';
-import type { ConsoleReply } from './cluster-api.ts';
+import type { ConsoleReply, SubmitOptions } from './cluster-api.ts';
 
 export interface ClientTransport {
   send(m: ClientRequest): void;
@@ -45,6 +45,8 @@ export interface ClientSessionOptions {
 
 interface Operation {
   command: KvCommand;
+  /** Set: send to this node only and report what it says (see SubmitOptions). */
+  target: NodeId | undefined;
   seq: number;
   path: NodeId[];
   startedAt: number;
@@ -58,7 +60,7 @@ interface Operation {
 export class ClientSession {
   private readonly maxQueued: number;
   private readonly maxAttempts: number;
-  private queue: { command: KvCommand; resolve: (reply: ConsoleReply) => void }[] = [];
+  private queue: { command: KvCommand; target: NodeId | undefined; resolve: (reply: ConsoleReply) => void }[] = [];
   private current: Operation | undefined;
   private leaderHint: NodeId = 0;
   private turn: number;
@@ -75,13 +77,13 @@ export class ClientSession {
     this.turn = Math.floor(Math.random() * 1000);
   }
 
-  submit(command: KvCommand): Promise<ConsoleReply> {
+  submit(command: KvCommand, options: SubmitOptions = {}): Promise<ConsoleReply> {
     if (this.closed) return Promise.resolve(failure('the cluster was closed', [], 0));
     if (this.queue.length >= this.maxQueued) {
       return Promise.resolve(failure(`too many commands waiting (at most ${this.maxQueued}); wait for answers first`, [], 0));
     }
     return new Promise((resolve) => {
-      this.queue.push({ command, resolve });
+      this.queue.push({ command, target: options.target, resolve });
       if (this.current === undefined) this.startNext();
     });
   }
@@ -95,6 +97,7 @@ export class ClientSession {
     const op = this.current;
     if (op === undefined || m.seq !== op.seq) return; // a duplicate, or the late answer to an earlier try
     const body = m.body;
+    if (op.target !== undefined && (body.kind === 'redirect' || body.kind === 'retry')) return this.finishTargeted(op, m);
     switch (body.kind) {
       case 'result':
         this.leaderHint = m.from;
@@ -130,7 +133,7 @@ export class ClientSession {
     const next = this.queue.shift();
     if (next === undefined) return;
     const op: Operation = {
-      command: next.command, seq: this.seqs.next(), path: [], startedAt: this.transport.now(),
+      command: next.command, target: next.target, seq: this.seqs.next(), path: [], startedAt: this.transport.now(),
       attempt: 0, sends: 0, timer: undefined, resolve: next.resolve,
     };
     this.current = op;
@@ -141,14 +144,34 @@ export class ClientSession {
     if (op.sends >= this.maxAttempts) {
       return this.finish(op, { ok: false, text: '', error: `no answer after ${op.sends} attempts: the outcome is unknown (a write may still take effect once)` });
     }
-    const target = this.chooseTarget();
+    const target = op.target ?? this.chooseTarget();
     op.sends++;
     op.path.push(target);
-    this.arm(op, this.transport.attemptTimeoutMs(), () => {
-      this.leaderHint = 0;
-      this.send(op);
-    });
+    if (op.target !== undefined) {
+      // Asked one node: wait a little longer than usual, then say it never answered.
+      const waitMs = 2 * this.transport.attemptTimeoutMs();
+      this.arm(op, waitMs, () => this.finish(op, {
+        ok: false, text: '',
+        error: `no answer from n${target} within ${(waitMs / 1000).toFixed(1)} s: the outcome is unknown (a write may still take effect once)`,
+      }));
+    } else {
+      this.arm(op, this.transport.attemptTimeoutMs(), () => {
+        this.leaderHint = 0;
+        this.send(op);
+      });
+    }
     this.transport.send({ type: 'ClientRequest', from: this.id, to: target, seq: op.seq, command: op.command });
+  }
+
+  /** A targeted request met a node that will not answer it itself: report, do not follow. */
+  private finishTargeted(op: Operation, m: ClientReply): void {
+    const body = m.body;
+    if (body.kind === 'redirect') {
+      const hint = body.leaderHint === 0 || body.leaderHint === m.from ? 'it does not know the leader' : `it points to n${body.leaderHint}`;
+      return this.finish(op, { ok: false, text: '', error: `n${m.from} is not the leader: ${hint}`, answeredBy: m.from });
+    }
+    const reason = body.kind === 'retry' ? body.reason : 'no answer';
+    this.finish(op, { ok: false, text: '', error: `n${m.from} could not finish it (${reason}): the outcome is unknown (a write may still take effect once)`, answeredBy: m.from });
   }
 
   private backOff(op: Operation): void {

@@ -124,6 +124,11 @@ export interface ConsoleReply {
   latencyMs: number;
 }
 
+export interface SubmitOptions {
+  /** Send to this node only (no redirects followed, no other node tried). */
+  target?: NodeId;
+}
+
 export interface ClusterController {
   snapshot(): ClusterSnapshot;
   /** Events in batches (at most once per animation frame). Returns an unsubscribe function. */
@@ -151,8 +156,13 @@ export interface ClusterController {
   deliverNow(messageId: number): void;
   dropMessage(messageId: number): void;
 
-  /** The console's client (its own exactly-once session), through the bus. */
-  submit(command: KvCommand): Promise<ConsoleReply>;
+  /**
+   * The console's client (its own exactly-once session), through the bus. With `target`, the
+   * request goes to that node only and no redirect is followed: the reply says what that node
+   * answered, or that it did not answer in time (outcome unknown). "Ask the old leader" in a
+   * partition shows that a cut-off leader cannot commit.
+   */
+  submit(command: KvCommand, options?: SubmitOptions): Promise<ConsoleReply>;
   /** Older log entries for the log view. */
   readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]>;
 
