@@ -257,4 +257,17 @@ describe('OfflineCluster', () => {
       expect(events.some((e) => (e.kind === 'delivered' || e.kind === 'dropped') && e.id === earliest.id)).toBe(true);
     }
   });
+
+  it('a campaigning node reports its votes as they arrive (its own first)', () => {
+    const { clock, cluster } = setup(5, 4);
+    clock.advance(2000);
+    cluster.setNetwork({ delayMs: [100, 100] });
+    const follower = cluster.snapshot().nodes.find((n) => n.role === 'follower')!;
+    cluster.isolate(follower.id);
+    clock.advance(3000); // cut off, it campaigns with pre-votes nobody answers
+    const lonely = cluster.snapshot().nodes[follower.id - 1]!;
+    expect(lonely.role).toBe('pre-candidate');
+    expect(lonely.votes).toEqual([{ from: follower.id, granted: true }]);
+    for (const n of cluster.snapshot().nodes) if (n.role === 'follower' || n.role === 'leader') expect(n.votes).toEqual([]);
+  });
 });

@@ -27,6 +27,7 @@ import {
   type ClusterEvent,
   type ClusterSnapshot,
   type ConsoleReply,
+  type SubmitOptions,
   type EntryView,
   type NetworkSettings,
   type NodeCount,
@@ -72,7 +73,6 @@ interface OfflineNode {
   epoch: number;
   restarts: number;
   error: string | undefined;
-  votes: { from: NodeId; granted: boolean }[];
   /** role:term last reported, and commit index last reported. */
   lastRoleKey: string;
   lastCommit: number;
@@ -198,7 +198,7 @@ export class OfflineCluster implements ClusterController {
     this.cut = new Set();
     this.nodes = Array.from({ length: count }, (_, k) => ({
       id: k + 1, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0,
-      error: undefined, votes: [], lastRoleKey: '', lastCommit: 0,
+      error: undefined, lastRoleKey: '', lastCommit: 0,
     }));
     for (const n of this.nodes) this.start(n);
     this.client = new SimClient(CONSOLE_CLIENT, {
@@ -268,11 +268,10 @@ export class OfflineCluster implements ClusterController {
     n.storage.crash();
     n.node = undefined;
     n.loop = undefined;
-    n.votes = [];
     n.epoch++;
   }
 
-  /** Reports role, term and commit changes, and resets the vote tally of a new campaign. */
+  /** Reports role, term and commit changes. */
   private observe(): void {
     for (const n of this.nodes) {
       const raft = n.node?.raft;
@@ -281,7 +280,6 @@ export class OfflineCluster implements ClusterController {
       const key = `${role}:${term}`;
       if (key !== n.lastRoleKey) {
         n.lastRoleKey = key;
-        n.votes = role === 'candidate' || role === 'pre-candidate' ? [{ from: n.id, granted: true }] : [];
         this.emit({ kind: 'role', at: this.at(), node: n.id, role, term });
       }
       const commit = raft?.commitIndex ?? n.lastCommit;
@@ -339,16 +337,7 @@ export class OfflineCluster implements ClusterController {
     if (n?.node === undefined) return this.emitDrop(record.id, 'crashed');
     if (!this.canReach(m.from, m.to)) return this.emitDrop(record.id, 'partition');
     this.emit({ kind: 'delivered', at: this.at(), id: record.id });
-    if ((m.type === 'PreVoteResp' || m.type === 'RequestVoteResp') && this.countsAsVote(n, m.type, m.term)) {
-      n.votes = [...n.votes.filter((v) => v.from !== m.from), { from: m.from, granted: m.granted }];
-    }
     this.guard(n, () => n.node!.step(m));
-  }
-
-  private countsAsVote(n: OfflineNode, type: 'PreVoteResp' | 'RequestVoteResp', term: number): boolean {
-    const raft = n.node!.raft;
-    if (type === 'PreVoteResp') return raft.role === 'pre-candidate' && (term === raft.term + 1 || term === raft.term);
-    return raft.role === 'candidate' && term === raft.term;
   }
 
   private emitDrop(id: number, reason: 'loss' | 'partition' | 'crashed' | 'manual'): void {
@@ -399,7 +388,7 @@ export class OfflineCluster implements ClusterController {
       ...base, role: raft.role, alive: true, term: raft.term, vote: raft.vote, leaderId: raft.leaderId,
       commitIndex: raft.commitIndex, appliedIndex: node.kv.appliedIndex, lastIndex: raft.log.lastIndex(),
       electionElapsedTicks: timer.elapsed, electionTimeoutTicks: timer.timeout,
-      votes: raft.role === 'candidate' || raft.role === 'pre-candidate' ? n.votes.slice() : [],
+      votes: raft.votesReceived(),
       progress: [...raft.progress].map(([peer, pr]) => ({
         peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
       })),
@@ -614,7 +603,13 @@ export class OfflineCluster implements ClusterController {
 
   // ---- The console's client -------------------------------------------------------------------
 
-  submit(command: KvCommand): Promise<ConsoleReply> {
+  submit(command: KvCommand, options: SubmitOptions = {}): Promise<ConsoleReply> {
+    if (options.target !== undefined) {
+      // The simulator's client retries a pinned node until it answers; the "ask one node once"
+      // semantics live in the browser runtime's session only.
+      const error = 'sending to one node (@N) needs the live cluster; the offline simulation always routes to the leader';
+      return Promise.resolve({ ok: false, text: `(error) ${error}`, error, path: [], latencyMs: 0 });
+    }
     const handle = this.client.submit(command);
     return new Promise((resolve) => {
       this.submits.push({ handle, startedWall: this.wallNow(), resolve });
