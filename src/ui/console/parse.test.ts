@@ -163,3 +163,18 @@ describe('helpText', () => {
     }
   });
 });
+
+describe('@N: one node only', () => {
+  it('parses a target node before any command', () => {
+    expect(parseLine('@2 SET k v')).toEqual({ kind: 'command', command: { op: 'set', key: 'k', value: 'v' }, target: 2 });
+    expect(parseLine('@3 get k')).toEqual({ kind: 'command', command: { op: 'get', key: 'k' }, target: 3 });
+  });
+
+  it('says the right form for a bad target or a command that cannot be targeted', () => {
+    expect(parseLine('@x SET k v')).toMatchObject({ kind: 'error', message: expect.stringContaining('Usage: @N COMMAND') });
+    expect(parseLine('@0 GET k')).toMatchObject({ kind: 'error' });
+    expect(parseLine('@2 HELP')).toMatchObject({ kind: 'error', message: expect.stringContaining('Only SET, GET, DEL, KEYS and CAS') });
+    expect(parseLine('@2 SET k')).toMatchObject({ kind: 'error', message: expect.stringContaining('Usage: SET key value') });
+    expect(parseLine('"@2" SET k v')).toMatchObject({ kind: 'error', message: expect.stringContaining('Unknown command') });
+  });
+});

@@ -9,7 +9,8 @@
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES, type KvCommand } from '../../core/kv-types.ts';
 
 export type ParsedLine =
-  | { kind: 'command'; command: KvCommand }
+  /** `target`: the line began with @N, "ask node N only" (no redirects followed). */
+  | { kind: 'command'; command: KvCommand; target?: number }
   | { kind: 'help'; topic: string | undefined }
   | { kind: 'clear' }
   | { kind: 'empty' }
@@ -42,6 +43,24 @@ const utf8 = new TextEncoder();
 export function parseLine(line: string): ParsedLine {
   const words = splitWords(line);
   if (typeof words === 'string') return { kind: 'error', message: words };
+  const lead = words[0];
+  if (lead !== undefined && !lead.quoted && lead.text.startsWith('@')) return parseTargeted(lead.text, words.slice(1));
+  return parseWords(words);
+}
+
+/** `@N COMMAND ...`: send the command to node N only. */
+function parseTargeted(prefix: string, rest: Word[]): ParsedLine {
+  const match = /^@([1-9])$/.exec(prefix);
+  if (match === null) return { kind: 'error', message: `"${prefix.slice(0, 12)}" is not a node. Usage: ${TARGET_FORM} (node numbers 1 to 7)` };
+  const parsed = parseWords(rest);
+  if (parsed.kind === 'error') return parsed;
+  if (parsed.kind !== 'command') return { kind: 'error', message: `Only SET, GET, DEL, KEYS and CAS can be sent to one node. Usage: ${TARGET_FORM}` };
+  return { ...parsed, target: Number(match[1]) };
+}
+
+export const TARGET_FORM = '@N COMMAND ...';
+
+function parseWords(words: Word[]): ParsedLine {
   const first = words[0];
   if (first === undefined) return { kind: 'empty' };
   const name = first.text.toUpperCase();
@@ -82,6 +101,7 @@ export function helpText(topic?: string): string[] {
   }
   return [
     ...COMMANDS.map((c) => `${c.form}\n    ${c.summary}`),
+    `${TARGET_FORM}\n    send the command to node N only, e.g. @2 SET k v: no redirect is followed, the reply says what n2 answered (try it on a cut-off leader)`,
     'Quote words with spaces ("two words"). Up/Down arrows recall earlier commands; Esc leaves the console.',
   ];
 }

@@ -14,6 +14,7 @@ import type {
   ClusterEvent,
   ClusterSnapshot,
   ConsoleReply,
+  SubmitOptions,
   NetworkSettings,
   NodeCount,
   NodeView,
@@ -327,8 +328,12 @@ export class ClusterStore {
     this.announcer.say('action', `New cluster of ${nodes} nodes.`);
   }
 
-  submit(command: KvCommand): Promise<ConsoleReply> {
-    const reply = this.controller.submit(command);
+  hasNode(id: number): boolean {
+    return this.controller.snapshot().nodes.some((n) => n.id === id);
+  }
+
+  submit(command: KvCommand, options?: SubmitOptions): Promise<ConsoleReply> {
+    const reply = this.controller.submit(command, options);
     void reply.then((r) => {
       if (command.op !== 'get' && command.op !== 'keys' && r.ok) this.metrics.recordLatency(this.scheduler.now(), r.latencyMs);
     }, () => undefined);

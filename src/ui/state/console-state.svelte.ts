@@ -50,11 +50,16 @@ export class ConsoleState {
       case 'command':
         break;
     }
-    this.push('echo', formatCommand(parsed.command));
-    const id = this.push('pending', 'waiting for the cluster…');
+    const target = parsed.target;
+    this.push('echo', `${target === undefined ? '' : `@${target} `}${formatCommand(parsed.command)}`);
+    if (target !== undefined && !this.store.hasNode(target)) {
+      this.push('error', `There is no node n${target} in this cluster.`);
+      return;
+    }
+    const id = this.push('pending', target === undefined ? 'waiting for the cluster…' : `waiting for n${target}…`);
     let reply: ConsoleReply;
     try {
-      reply = await this.store.submit(parsed.command);
+      reply = await this.store.submit(parsed.command, target === undefined ? undefined : { target });
     } catch (error) {
       this.update(id, { kind: 'error', text: `(error) ${String(error)}` });
       return;
