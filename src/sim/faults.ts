@@ -81,6 +81,8 @@ export class FaultSchedule {
   ) {
     assert(options.nodes >= 1, 'a schedule needs nodes');
     for (const kind of options.faults) assert(isFaultKind(kind), `unknown fault kind ${String(kind)}`);
+    assert(options.gapMs[0] >= 1 && options.gapMs[1] >= options.gapMs[0], 'gapMs is [min, max] with 1 <= min <= max');
+    assert(options.episodeMs[0] >= 1 && options.episodeMs[1] >= options.episodeMs[0], 'episodeMs is [min, max] with 1 <= min <= max');
     this.rng = new SeededRng(deriveSeed(seed, 7001));
   }
 
@@ -106,6 +108,7 @@ export class FaultSchedule {
     const durationMs = Math.max(this.rng.int(episodeMs[0], episodeMs[1]), MIN_EPISODE_MS[kind] ?? 0);
     const endMs = startMs + durationMs;
     const steps = planEpisodeSteps(kind, this.rng, this.options, startMs, endMs);
+    assert(steps.every((s) => s.atMs >= startMs && s.atMs <= endMs), 'an episode stays within its time');
     const restore: FaultAction[] = [{ kind: 'heal' }, { kind: 'restart-all' }, { kind: 'network', network: { ...DEFAULT_NETWORK } }];
     for (const action of restore) steps.push({ atMs: endMs, action });
     steps.sort((a, b) => a.atMs - b.atMs);

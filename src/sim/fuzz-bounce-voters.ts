@@ -9,6 +9,7 @@
  * to vote again, and two leaders in one term follow. A short `afterVoteMs` catches votes sent
  * before they were durable; one past the disk latency catches votes never made durable at all.
  */
+import { assert } from '../core/assert.ts';
 import type { FaultAction } from './faults.ts';
 import { NO_ACTIONS, type ClusterView, type EventWatch } from './fuzz-event-watch.ts';
 
@@ -24,7 +25,9 @@ export class BounceVoters implements EventWatch {
     private readonly plan: { untilMs: number; afterVoteMs: number },
     private readonly cluster: ClusterView,
   ) {
+    assert(plan.afterVoteMs >= 0, 'afterVoteMs is not negative');
     const n = cluster.nodeIds.length;
+    assert(cluster.nodeIds.every((id, k) => id === k + 1), 'node ids are 1..n');
     this.followerTerm = new Array<number>(n).fill(-1);
     this.followerSinceMs = new Array<number>(n).fill(0);
     this.bouncedTerm = new Array<number>(n).fill(-1);

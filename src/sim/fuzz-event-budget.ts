@@ -5,6 +5,7 @@
  * all memory inside a single step. Past the limit the run stops with EventBudgetExceeded, so a
  * bad seed stays cheap and is reported as a liveness failure.
  */
+import { assert } from '../core/assert.ts';
 import type { Simulation } from './simulation.ts';
 
 export const MAX_EVENTS_PER_SECOND = 40_000;
@@ -18,7 +19,9 @@ export class EventBudget {
   constructor(
     readonly sim: Simulation,
     private readonly maxEventsPerSecond = MAX_EVENTS_PER_SECOND,
-  ) {}
+  ) {
+    assert(maxEventsPerSecond >= 1, 'the budget allows some events');
+  }
 
   /** Like Simulation.runUntil; throws EventBudgetExceeded when the budget is spent. */
   runUntil(done: () => boolean, ms: number): boolean {

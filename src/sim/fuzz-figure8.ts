@@ -79,6 +79,7 @@ export class Figure8 implements EventWatch {
     if (l1 === undefined) return NO_ACTIONS;
     const size = Math.max(1, Math.floor((this.cluster.nodeIds.length - 1) / 2));
     const minority = [l1, ...this.plan.partners.filter((id) => id !== l1)].slice(0, size);
+    assert(minority.length * 2 < this.cluster.nodeIds.length || this.cluster.nodeIds.length < 3, 'L1 is cut off in a minority');
     this.phase = { name: 'split', l1Term: this.termOf(l1), minority };
     return [{ kind: 'partition', groups: [minority, this.others(minority)] }];
   }
@@ -88,6 +89,7 @@ export class Figure8 implements EventWatch {
     if (l2 === undefined || phase.minority.includes(l2) || this.termOf(l2) <= phase.l1Term) return NO_ACTIONS;
     const rest = this.others([...phase.minority, l2]);
     const divergeIndex = this.cluster.nodeStatus(l2)!.lastIndex;
+    assert(divergeIndex >= 1, 'a new leader has at least its no-op');
     this.phase = { name: 'l2-isolated', minority: phase.minority, l2, l2Term: this.termOf(l2), divergeIndex, releaseMs: nowMs + this.plan.writeMs };
     return [{ kind: 'partition', groups: [phase.minority, [l2], rest] }];
   }

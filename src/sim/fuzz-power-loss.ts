@@ -8,7 +8,7 @@
  * in the crash, and the entry the client was told about can be gone: the invariants see a new
  * leader without a committed entry.
  */
-import { unreachable } from '../core/assert.ts';
+import { assert, unreachable } from '../core/assert.ts';
 import type { NodeId } from '../core/types.ts';
 import type { FaultAction } from './faults.ts';
 import { NO_ACTIONS, type ClusterView, type EventWatch } from './fuzz-event-watch.ts';
@@ -34,7 +34,9 @@ export class PowerLoss implements EventWatch {
   constructor(
     private readonly plan: PowerLossPlan,
     private readonly cluster: ClusterView,
-  ) {}
+  ) {
+    assert(plan.othersBackMs >= 0 && plan.leaderBackMs > plan.othersBackMs, 'the others come back before the old leader');
+  }
 
   get done(): boolean {
     return this.phase.name === 'done';

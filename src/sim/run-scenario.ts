@@ -12,6 +12,7 @@
  * Then the whole client history goes to the linearizability checker. The safety invariants
  * were checked by the Simulation after every event.
  */
+import { assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
 import { checkHistory, type CheckResult } from '../check/index.ts';
 import { FaultSchedule, type FaultKind, type FaultStep } from './faults.ts';
@@ -217,6 +218,7 @@ function judge(options: ScenarioOptions, sim: Simulation, faults: FaultRunner, r
     !run.recovery.ok || !run.convergence.ok;
   const verdict = failed ? 'violation' : linearizability.verdict === 'unknown' ? 'unknown' : 'ok';
   const workloadOps = history.ops.filter((op) => op.client !== PROBE_CLIENT);
+  assert(workloadOps.length <= options.ops, `the workload issued ${workloadOps.length} operations, more than ${options.ops}`);
   return {
     options, verdict, ops: options.ops, okOps: workloadOps.filter((op) => op.return !== undefined).length,
     invariant, ...(run.crash !== undefined ? { crash: run.crash } : {}), ...(run.stalled !== undefined ? { stalled: run.stalled } : {}), linearizability,

@@ -72,6 +72,7 @@ export class Workload {
       }
       if (this.issuedOps >= this.options.ops || nowMs < c.nextCallMs) continue;
       this.issuedOps++;
+      assert(!c.client.busy(), `client ${c.client.id} is sequential: one operation at a time`);
       c.current = c.client.submit(this.nextCommand(c));
     }
   }
