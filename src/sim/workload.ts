@@ -43,6 +43,8 @@ interface WorkloadClient {
 export class Workload {
   private readonly clients: WorkloadClient[];
   private issuedOps = 0;
+  /** When an answer was last seen (virtual ms): the liveness check watches it. */
+  private lastAnswerMs = 0;
   /** Per key, the values seen or written lately: what a CAS expects. */
   private readonly recentValues: (string | null)[][];
 
@@ -67,6 +69,7 @@ export class Workload {
       if (c.current !== undefined && !c.current.done) continue;
       if (c.current !== undefined) {
         this.observe(c.current);
+        this.lastAnswerMs = nowMs;
         c.current = undefined;
         c.nextCallMs = nowMs + this.rng.int(this.options.thinkMs[0], this.options.thinkMs[1]);
       }
@@ -89,6 +92,11 @@ export class Workload {
 
   issued(): number {
     return this.issuedOps;
+  }
+
+  /** The virtual time at which step() last saw an operation answered (0: never). */
+  lastAnswer(): number {
+    return this.lastAnswerMs;
   }
 
   private nextCommand(c: WorkloadClient): KvCommand {
