@@ -416,7 +416,9 @@ export class Raft {
   private handleHeartbeat(m: Heartbeat): void {
     this.followLeader(m.from);
     this.advanceCommit(Math.min(m.commit, this.log.lastIndex()));
-    const resp: HeartbeatResp = { type: 'HeartbeatResp', from: this.id, to: m.from, term: this.term, readContext: m.readContext };
+    const resp: HeartbeatResp = {
+      type: 'HeartbeatResp', from: this.id, to: m.from, term: this.term, readContext: m.readContext, lastIndex: this.log.lastIndex(),
+    };
     this.send(resp);
   }
 
@@ -479,6 +481,14 @@ export class Raft {
       this.confirmReads();
     }
     const stalled = pr.stalledSinceLastHeartbeat();
+    if (stalled && m.lastIndex < pr.matchIndex) {
+      // It no longer has what it acknowledged and has made no progress for a heartbeat
+      // interval: a wiped disk (a merely reordered, older answer arrives while it progresses).
+      // Start over from what it has.
+      pr.forgetMatch(m.lastIndex);
+      this.sendAppend(m.from);
+      return;
+    }
     if (pr.matchIndex >= this.log.lastIndex()) return;
     // The follower is alive but behind. In probe state the probe may have been lost: resend.
     // In replicate state, if it made no progress for a whole heartbeat interval, an append or its

@@ -92,6 +92,8 @@ export interface Heartbeat extends Envelope {
 export interface HeartbeatResp extends Envelope {
   type: 'HeartbeatResp';
   readContext: number;
+  /** The follower's last log index: below the leader's matchIndex only if it lost its disk. */
+  lastIndex: number;
 }
 
 export type RaftMessage =

@@ -101,6 +101,10 @@ describe('wiped disk', () => {
     const follower = sim.nodeIds.find((id) => id !== leader)!;
     sim.wipe(follower);
     expect(sim.status()[follower - 1]!.lastIndex).toBe(0);
+    // No new write: heartbeats alone must reveal that the follower lost what it acknowledged.
+    const idle = expectConverged(sim, 3000);
+    expect(sim.appliedState(follower)).toEqual(idle);
+    expect(idle.size).toBe(10);
     expectDone(sim, [c.set('after', 'wipe')]);
     const state = expectConverged(sim, 3000);
     expect(sim.leader()).toBe(leader); // no election was needed
