@@ -1,0 +1,226 @@
+/**
+ * Failover, partitions, persistence, wipe, the console and pause/step, in a real browser against
+ * the built page: workers per node, the bus, IndexedDB. Every assertion reads what the page shows.
+ *
+ * Timing bound stated by these tests: with the default configuration (tick 100 ms, election
+ * timeout 10 to 19 ticks, delays 10 to 40 ms, speed 1) a new leader appears within 5 s of the
+ * old one crashing.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+const FAILOVER_BOUND_MS = 5_000;
+const SLOW_MS = 25_000;
+
+const leader = (page: Page): Locator => page.locator('[data-testid^="node-"][data-role="leader"]');
+const node = (page: Page, id: number): Locator => page.getByTestId(`node-${id}`);
+const replies = (page: Page): Locator => page.getByTestId('console-output').getByTestId('console-line');
+const inspector = (page: Page): Locator => page.getByRole('region', { name: 'Node inspector' });
+
+async function leaderId(page: Page, timeout = SLOW_MS): Promise<number> {
+  await expect(leader(page)).toHaveCount(1, { timeout });
+  return Number((await leader(page).getAttribute('data-testid'))!.replace('node-', ''));
+}
+
+async function term(page: Page, id: number): Promise<number> {
+  return Number(await node(page, id).getAttribute('data-term'));
+}
+
+/** Types a command and waits for its reply line; returns the reply text. */
+async function run(page: Page, command: string): Promise<string> {
+  const before = await replies(page).count();
+  const input = page.getByTestId('console-input');
+  await input.fill(command);
+  await input.press('Enter');
+  await expect(replies(page)).toHaveCount(before + 1, { timeout: SLOW_MS });
+  const line = replies(page).nth(before);
+  await expect(line).not.toHaveText(/waiting for/, { timeout: SLOW_MS });
+  return (await line.innerText()).trim();
+}
+
+async function nodeMenu(page: Page, id: number, item: RegExp): Promise<void> {
+  await node(page, id).click();
+  await expect(page.getByRole('menu', { name: `Actions for node ${id}` })).toBeVisible();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** The node inspector's "In memory" value of a row (Term, Commit index, Last log index, ...). */
+async function inspected(page: Page, id: number, row: string): Promise<number> {
+  await inspector(page).getByRole('group', { name: 'Pick a node' }).getByRole('button', { name: `n${id}`, exact: true }).click();
+  const cell = inspector(page).getByRole('row', { name: new RegExp(`^${row}`) }).getByRole('cell').first();
+  return Number((await cell.innerText()).trim());
+}
+
+/** Every node's commit and last log index equal (in memory), within the timeout. */
+async function expectLogsConverged(page: Page, ids: number[]): Promise<void> {
+  await expect(async () => {
+    const commits: number[] = [];
+    const lasts: number[] = [];
+    for (const id of ids) {
+      commits.push(await inspected(page, id, 'Commit index'));
+      lasts.push(await inspected(page, id, 'Last log index'));
+    }
+    expect(new Set(commits).size, `commit indexes ${commits.join(',')}`).toBe(1);
+    expect(new Set(lasts).size, `last indexes ${lasts.join(',')}`).toBe(1);
+    expect(commits[0]).toBe(lasts[0]);
+  }).toPass({ timeout: SLOW_MS });
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await expect(node(page, 1)).toBeVisible();
+});
+
+test('failover: crash the leader with a click; a new leader with a higher term appears within 5 s; every key is still readable', async ({ page }) => {
+  const first = await leaderId(page);
+  for (let k = 1; k <= 5; k++) expect(await run(page, `SET key${k} value-${k}`)).toBe('OK');
+  const oldTerm = await term(page, first);
+
+  await nodeMenu(page, first, /Crash/);
+  await expect(node(page, first)).toHaveAttribute('data-role', 'crashed');
+  const crashedAt = Date.now();
+  const successor = page.locator(`[data-testid^="node-"][data-role="leader"]:not([data-testid="node-${first}"])`);
+  await expect(successor).toHaveCount(1, { timeout: FAILOVER_BOUND_MS });
+  test.info().annotations.push({ type: 'failover', description: `new leader after ${Date.now() - crashedAt} ms` });
+  const second = await leaderId(page);
+  expect(second).not.toBe(first);
+  expect(await term(page, second)).toBeGreaterThan(oldTerm);
+
+  for (let k = 1; k <= 5; k++) expect(await run(page, `GET key${k}`)).toBe(`"value-${k}"`);
+});
+
+test('partition: a cut-off leader cannot commit; the majority elects; after heal the old leader steps down and logs converge', async ({ page }) => {
+  const old = await leaderId(page);
+  expect(await run(page, 'SET base 1')).toBe('OK');
+  const others = [1, 2, 3].filter((id) => id !== old);
+  const commitBefore = await inspected(page, old, 'Commit index');
+
+  // Cut every link of the old leader, both directions. The console can still reach it.
+  await page.getByText('Links (tick to cut a direction)').click();
+  for (const other of others) {
+    await page.getByRole('checkbox', { name: `Cut messages from node ${old} to node ${other}` }).check();
+    await page.getByRole('checkbox', { name: `Cut messages from node ${other} to node ${old}` }).check();
+  }
+  // Ask the old leader itself to write: it cannot reach a majority, so it never commits.
+  const reply = await run(page, `@${old} SET stranded x`);
+  expect(reply).not.toBe('OK');
+  expect(reply).toMatch(/outcome is unknown|is not the leader/);
+  expect(await inspected(page, old, 'Commit index')).toBe(commitBefore);
+
+  // The majority elects a new leader in a higher term and keeps serving writes.
+  const successor = page.locator(others.map((id) => `[data-testid="node-${id}"][data-role="leader"]`).join(', '));
+  await expect(successor).toHaveCount(1, { timeout: SLOW_MS });
+  expect(await run(page, 'SET after-split 2')).toBe('OK');
+  expect(await inspected(page, old, 'Commit index')).toBe(commitBefore);
+
+  await page.getByRole('button', { name: /Heal all/ }).click();
+  await expect(node(page, old)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+  const next = await leaderId(page);
+  expect(others).toContain(next);
+  await expect.poll(() => term(page, old), { timeout: SLOW_MS }).toBe(await term(page, next));
+  await expectLogsConverged(page, [1, 2, 3]);
+  // The stranded write was never committed: its entry was overwritten everywhere.
+  expect(await run(page, 'GET stranded')).toBe('(nil)');
+  expect(await run(page, 'GET after-split')).toBe('"2"');
+});
+
+test('restart and persistence: a crashed follower catches up after restart; a reload keeps the data', async ({ page }) => {
+  const lead = await leaderId(page);
+  const follower = [1, 2, 3].find((id) => id !== lead)!;
+  expect(await run(page, 'SET before-crash 1')).toBe('OK');
+  await nodeMenu(page, follower, /Crash/);
+  await expect(node(page, follower)).toHaveAttribute('data-role', 'crashed');
+  for (const k of ['a', 'b', 'c']) expect(await run(page, `SET while-down-${k} ${k}`)).toBe('OK');
+
+  await nodeMenu(page, follower, /Restart/);
+  await expect(node(page, follower)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+  await expectLogsConverged(page, [1, 2, 3]);
+  await expect(inspector(page).getByRole('cell', { name: 'while-down-c', exact: true })).toBeVisible();
+
+  await page.reload();
+  await leaderId(page);
+  expect(await run(page, 'GET before-crash')).toBe('"1"');
+  expect(await run(page, 'GET while-down-b')).toBe('"b"');
+});
+
+test('wipe disk on one follower: it warns, rejoins empty and catches up from the leader', async ({ page }) => {
+  const lead = await leaderId(page);
+  const follower = [1, 2, 3].find((id) => id !== lead)!;
+  for (let k = 0; k < 4; k++) expect(await run(page, `SET w${k} ${k}`)).toBe('OK');
+
+  await nodeMenu(page, follower, /Wipe/);
+  const warning = page.getByRole('dialog');
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText(/safety/i);
+  await warning.getByRole('button', { name: /Wipe/ }).click();
+  await expect(node(page, follower)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+  await expectLogsConverged(page, [1, 2, 3]);
+  expect(await inspected(page, follower, 'Commit index')).toBeGreaterThanOrEqual(5);
+  await expect(inspector(page).getByRole('cell', { name: 'w3', exact: true })).toBeVisible();
+  expect(await leaderId(page)).toBe(lead); // no election was needed
+});
+
+test('console: every command, errors that give the right form, redirects shown', async ({ page }) => {
+  const lead = await leaderId(page);
+  const follower = [1, 2, 3].find((id) => id !== lead)!;
+  expect(await run(page, 'SET fruit/apple red')).toBe('OK');
+  expect(await run(page, 'SET fruit/pear "pale green"')).toBe('OK');
+  expect(await run(page, 'SET veg/leek green')).toBe('OK');
+  expect(await run(page, 'GET fruit/pear')).toBe('"pale green"');
+  expect(await run(page, 'KEYS fruit/')).toBe('1) "fruit/apple"\n2) "fruit/pear"');
+  expect(await run(page, 'CAS fruit/apple red crimson')).toBe('OK: swapped (was "red")');
+  expect(await run(page, 'CAS fruit/apple red blue')).toBe('NOT SWAPPED: the value is "crimson"');
+  expect(await run(page, 'CAS fruit/kiwi nil brown')).toBe('OK: swapped (was (nil))');
+  expect(await run(page, 'DEL veg/leek')).toBe('deleted, was "green"');
+  expect(await run(page, 'GET veg/leek')).toBe('(nil)');
+  expect(await run(page, 'HELP CAS')).toContain('CAS key expected new');
+  expect(await run(page, 'SET lonely')).toContain('Usage: SET key value');
+  expect(await run(page, 'GET')).toContain('Usage: GET key');
+  expect(await run(page, 'PUT a b')).toContain('Unknown command "PUT"');
+  expect(await run(page, 'SET "unterminated value')).toMatch(/quote/i);
+  expect(await run(page, `SET big ${'x'.repeat(70_000)}`)).toContain('the limit is 65536 bytes');
+  // A follower names the leader instead of answering.
+  expect(await run(page, `@${follower} GET fruit/apple`)).toBe(`(error) n${follower} is not the leader: it points to n${lead}`);
+  // After a crash of the leader the console's next request wanders: the route shows the path.
+  await nodeMenu(page, lead, /Crash/);
+  await leaderId(page);
+  expect(await run(page, 'GET fruit/kiwi')).toBe('"brown"');
+  await expect(page.getByTestId('console-route').last()).toContainText(/answered by n\d via n\d( → n\d)+/);
+});
+
+test('pause and step: paused, no message moves and no timer runs; step delivers exactly one message', async ({ page }) => {
+  const lead = await leaderId(page);
+  const follower = [1, 2, 3].find((id) => id !== lead)!;
+  await page.getByRole('button', { name: /Pause/ }).click();
+  await expect(page.getByText('paused', { exact: true })).toBeVisible();
+  const flights = page.locator('ul.flights > li > button.link-button');
+  const listed = async (): Promise<string[]> => (await flights.allInnerTexts()).map((t) => t.trim());
+
+  await inspected(page, follower, 'Term');
+  const timer = inspector(page).getByText(/election timer \d+\/\d+ ticks/);
+  const timerBefore = await timer.innerText();
+  const messagesBefore = await listed();
+  const termsBefore = await Promise.all([1, 2, 3].map((id) => term(page, id)));
+  await page.waitForTimeout(2500);
+  expect(await listed()).toEqual(messagesBefore);
+  expect(await timer.innerText()).toBe(timerBefore);
+  expect(await Promise.all([1, 2, 3].map((id) => term(page, id)))).toEqual(termsBefore);
+
+  // Make sure something is in flight, then step: the earliest-due message, and only it, is gone.
+  if (messagesBefore.length === 0) {
+    await page.getByTestId('console-input').fill('SET stepped 1');
+    await page.getByTestId('console-input').press('Enter');
+    await expect(flights.first()).toBeVisible();
+  }
+  const before = await listed();
+  await page.getByRole('button', { name: /Step/ }).click();
+  await expect.poll(async () => (await listed()).join('|'), { timeout: 5000 }).not.toBe(before.join('|'));
+  const after = await listed();
+  const count = (list: string[], text: string) => list.filter((t) => t === text).length;
+  expect(count(after, before[0]!)).toBe(count(before, before[0]!) - 1);
+  // Everything else is still there (a delivery may add its answer to the list).
+  for (const text of new Set(before.slice(1))) {
+    if (text !== before[0]) expect(count(after, text)).toBeGreaterThanOrEqual(count(before, text));
+  }
+  await page.getByRole('button', { name: /Resume/ }).click();
+  await expect(page.getByText('paused', { exact: true })).toBeHidden();
+});
