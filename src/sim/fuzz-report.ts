@@ -39,9 +39,9 @@ export function replayCommand(o: Pick<ScenarioOptions, 'seed' | 'nodes' | 'ops' 
 /** What went wrong, most fundamental first, one item a line (empty when nothing did). */
 export function failureReasons(report: ScenarioReport): string[] {
   const reasons: string[] = [];
-  if (report.invariant !== undefined) {
-    reasons.push(`invariant ${report.invariant.invariant} broken at ${report.invariant.timeMs} ms: ${report.invariant.message}`);
-  }
+  const invariant = report.invariant;
+  if (invariant?.invariant === 'assertion') reasons.push(`assertion failed at ${invariant.timeMs} ms: ${invariant.message}`);
+  else if (invariant !== undefined) reasons.push(`invariant ${invariant.invariant} broken at ${invariant.timeMs} ms: ${invariant.message}`);
   if (report.crash !== undefined) reasons.push(`assertion failed: ${report.crash.split('\n')[0]}`);
   if (report.linearizability?.verdict === 'not-linearizable') reasons.push('the client history is not linearizable');
   if (report.stalled !== undefined) reasons.push(report.stalled);

@@ -13,7 +13,8 @@ import type { KvNode } from '../core/node.ts';
 import type { Entry, EntryData, NodeId, Ready } from '../core/types.ts';
 
 export interface InvariantViolation {
-  invariant: 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness';
+  /** 'assertion': a node's own assertion failed (the simulator crashed that node). */
+  invariant: 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness' | 'assertion';
   timeMs: number;
   message: string;
 }

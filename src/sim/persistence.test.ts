@@ -112,3 +112,20 @@ describe('wiped disk', () => {
     expect(state.size).toBe(11);
   });
 });
+
+describe('assertions', () => {
+  it('a failed assertion crashes only that node and is recorded as a violation', () => {
+    const sim = new Simulation({ nodes: 3, seed: 37 });
+    const leader = expectOneLeader(sim);
+    const victim = sim.nodeIds.find((id) => id !== leader)!;
+    // Corrupt one follower's memory so its next append trips an assertion.
+    const raft = sim.node(victim)!.raft;
+    raft.commitIndex = raft.log.lastIndex() + 5;
+    sim.client().set('k', 'v');
+    sim.runFor(500);
+    expect(sim.violation()).toMatchObject({ invariant: 'assertion', message: expect.stringContaining(`node ${victim}:`) });
+    expect(sim.status()[victim - 1]!.alive).toBe(false);
+    expect(sim.status().filter((s) => s.alive)).toHaveLength(2);
+    expect(sim.leader()).toBe(leader); // the others went on
+  });
+});

@@ -6,7 +6,7 @@
  * lock-step). Persistence takes a seeded virtual latency; a crash before it completes loses
  * the batch, as a crash of a real machine would.
  */
-import { assert } from '../core/assert.ts';
+import { AssertionError, assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
 import { DEFAULT_RAFT_TUNING, type RaftConfig } from '../core/raft.ts';
 import { KvNode } from '../core/node.ts';
@@ -81,6 +81,7 @@ export class Simulation {
   private readonly invariants: InvariantChecker | undefined;
   private readonly traceBuffer: TraceBuffer;
   private eventCount = 0;
+  private assertionViolation: InvariantViolation | undefined;
   private electionCount = 0;
   private readonly lastRoles: { role: Role | 'crashed'; term: number }[];
 
@@ -159,9 +160,26 @@ export class Simulation {
 
   private tick(n: SimNode, epoch: number): void {
     if (n.epoch !== epoch || n.node === undefined) return;
-    n.node.tick();
-    this.runLoop(n);
-    this.schedule(this.options.tickMs, () => this.tick(n, epoch));
+    const node = n.node;
+    this.guard(n, () => {
+      node.tick();
+      this.runLoop(n);
+    });
+    if (n.epoch === epoch) this.schedule(this.options.tickMs, () => this.tick(n, epoch));
+  }
+
+  /**
+   * A failed assertion inside a node crashes that node, as the design asks (the UI shows the
+   * same thing), and is recorded as a violation: in a correct protocol it never happens.
+   */
+  private guard(n: SimNode, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof AssertionError)) throw error;
+      this.assertionViolation ??= { invariant: 'assertion', timeMs: this.nowMs, message: `node ${n.id}: ${error.message}` };
+      this.crash(n.id);
+    }
   }
 
   private runLoop(n: SimNode): void {
@@ -181,7 +199,7 @@ export class Simulation {
     this.schedule(latencyMs, () => {
       if (n.epoch !== epoch) return;
       n.storage.sync();
-      done();
+      this.guard(n, done);
     });
   }
 
@@ -217,8 +235,11 @@ export class Simulation {
     }
     this.network.stats.messagesDelivered++;
     if (this.traceBuffer.enabled) this.traceMessage('deliver', m);
-    n.node.step(m);
-    this.runLoop(n);
+    const node = n.node;
+    this.guard(n, () => {
+      node.step(m);
+      this.runLoop(n);
+    });
   }
 
   /** Runs after every event: invariants, election counting, role changes into the trace. */
@@ -358,8 +379,9 @@ export class Simulation {
     return { ...this.network.stats, sentByType: { ...this.network.stats.sentByType }, events: this.eventCount, elections: this.electionCount };
   }
 
+  /** The first safety invariant violated, or else the first failed assertion, if any. */
   violation(): InvariantViolation | undefined {
-    return this.invariants?.violation;
+    return this.invariants?.violation ?? this.assertionViolation;
   }
 
   trace(): TraceEvent[] {
