@@ -207,6 +207,25 @@ test('drag a node away to split the network; click a link to cut it one way', as
   await expect(page.getByRole('checkbox', { name: 'Cut messages from node 3 to node 2' })).not.toBeChecked();
 });
 
+test('a link can be slowed on its own and set back to normal speed', async ({ page }) => {
+  await leaderId(page);
+  const b2 = await restingCenter(page, 2);
+  const b3 = await restingCenter(page, 3);
+  const clickLink = async () => page.mouse.click((b2.x + b3.x) / 2, (b2.y + b3.y) / 2);
+  const menu = page.getByRole('menu', { name: 'Link between node 2 and node 3' });
+  await clickLink();
+  await menu.getByRole('menuitem', { name: 'Slow this link' }).click();
+  await expect(page.getByTestId('announcer')).toContainText('Link between node 2 and node 3 slowed to 400 to 450 ms.');
+  await clickLink();
+  await expect(menu).toContainText('slow');
+  await menu.getByRole('menuitem', { name: 'Normal speed' }).click();
+  await clickLink();
+  await expect(menu.getByRole('menuitem', { name: 'Slow this link' })).toBeVisible();
+  // The cluster keeps working across the slow link.
+  await type(page, 'SET slow ok');
+  await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
+});
+
 test('pause holds every message: the commit index stands still until resumed', async ({ page }) => {
   await leaderId(page);
   await page.getByRole('combobox', { name: 'Auto-writes' }).selectOption('10');

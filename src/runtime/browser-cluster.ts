@@ -137,6 +137,7 @@ export class BrowserCluster implements ClusterController {
       nodes: this.slots.map((s) => s.view),
       inFlight: this.bus.inFlight(),
       cut: this.bus.cutMatrix(),
+      linkDelays: this.bus.linkDelayList().map(([from, to, delayMs]) => ({ from, to, delayMs })),
       paused: this.bus.isPaused(),
       warnings: this.warnings(),
     };
@@ -188,6 +189,10 @@ export class BrowserCluster implements ClusterController {
 
   partition(groups: NodeId[][]): void {
     this.bus.partition(groups);
+  }
+
+  setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void {
+    this.bus.setLinkDelay(from, to, delayMs);
   }
 
   setLink(from: NodeId, to: NodeId, cut: boolean): void {

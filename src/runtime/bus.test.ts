@@ -98,6 +98,24 @@ describe('Bus delay', () => {
     expect(h.delivered).toHaveLength(1);
   });
 
+  it('a link with its own delay range overrides the network range, in that direction only', () => {
+    const h = harness({ delayMs: [10, 10] });
+    h.bus.setLinkDelay(1, 2, [300, 300]);
+    expect(h.bus.linkDelayList()).toEqual([[1, 2, [300, 300]]]);
+    h.bus.send(hb(1, 2, 1));
+    h.bus.send(hb(2, 1, 2));
+    h.bus.send(hb(1, 3, 3));
+    h.timers.advance(10);
+    expect(h.delivered.map((m) => (m as Heartbeat).commit)).toEqual([2, 3]);
+    h.timers.advance(290);
+    expect(h.delivered.map((m) => (m as Heartbeat).commit)).toEqual([2, 3, 1]);
+    h.bus.setLinkDelay(1, 2, undefined);
+    h.bus.send(hb(1, 2, 4));
+    h.timers.advance(10);
+    expect(h.delivered).toHaveLength(4);
+    expect(() => h.bus.setLinkDelay(1, 2, [5, 1])).toThrow(/delayMs/);
+  });
+
   it('reorders messages by their due time and keeps send order for equal times', () => {
     const h = harness({ delayMs: [0, 10] });
     h.randoms.push(0.9, 0.99, 0.9); // first: delay 10

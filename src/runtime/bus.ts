@@ -81,6 +81,8 @@ export class Bus {
   private nextId = 1;
   /** Cut node-to-node links, as from * LINK_BASE + to. */
   private readonly cuts = new Set<number>();
+  /** Per-link delay ranges that override the network's range (a slow link), keyed like `cuts`. */
+  private readonly linkDelays = new Map<number, [number, number]>();
   /** Nodes the clients cannot reach (and that cannot answer clients): isolated nodes. */
   private readonly clientCuts = new Set<NodeId>();
   private paused = false;
@@ -194,6 +196,21 @@ export class Bus {
     return cloneNetwork(this.network);
   }
 
+  /** Gives the link from -> to its own delay range (undefined: back to the network's range). */
+  setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void {
+    if (delayMs === undefined) {
+      this.linkDelays.delete(linkKey(from, to));
+      return;
+    }
+    validateNetwork({ ...this.network, delayMs });
+    this.linkDelays.set(linkKey(from, to), [delayMs[0], delayMs[1]]);
+  }
+
+  /** The links with their own delay range, as [from, to, [min, max]]. */
+  linkDelayList(): [NodeId, NodeId, [number, number]][] {
+    return [...this.linkDelays].map(([key, range]) => [Math.floor(key / LINK_BASE), key % LINK_BASE, [range[0], range[1]]]);
+  }
+
   // ---- Links -----------------------------------------------------------------------------------
 
   /** Nodes in different groups cannot talk; a node in no group is cut from every other node. */
@@ -290,7 +307,8 @@ export class Bus {
       this.stats.overflowed++;
       return this.dropAtSend(m, now, 'loss');
     }
-    const [minMs, maxMs] = this.network.delayMs;
+    const perLink = typeof m.from === 'number' && typeof m.to === 'number' ? this.linkDelays.get(linkKey(m.from, m.to)) : undefined;
+    const [minMs, maxMs] = perLink ?? this.network.delayMs;
     const delayMs = (minMs + Math.floor(this.random() * (maxMs - minMs + 1))) / this.speed;
     const info = this.describe(m, now, now + delayMs, duplicate);
     this.flights.set(info.id, { info, message: m });

@@ -107,6 +107,8 @@ export interface ClusterSnapshot {
   inFlight: InFlightMessage[];
   /** cut[from][to] true = messages from `from` to `to` are lost (one-way cuts possible). */
   cut: Record<NodeId, Record<NodeId, boolean>>;
+  /** Links with their own delay range (a slow link), overriding config.network.delayMs. */
+  linkDelays: { from: NodeId; to: NodeId; delayMs: [number, number] }[];
   paused: boolean;
   /** Storage problems and other conditions the page must show. */
   warnings: string[];
@@ -145,6 +147,8 @@ export interface ClusterController {
   partition(groups: NodeId[][]): void;
   /** One-way cut (or repair, with cut = false) of from -> to. */
   setLink(from: NodeId, to: NodeId, cut: boolean): void;
+  /** Give the link from -> to its own delay range; undefined returns it to the network's range. */
+  setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void;
   heal(): void;
 
   setNetwork(settings: Partial<NetworkSettings>): void;

@@ -96,6 +96,8 @@ export class OfflineCluster implements ClusterController {
   private nodes: OfflineNode[] = [];
   private inFlight = new Map<number, InFlightRecord>();
   private cut = new Set<string>();
+  /** Links with their own delay range, by linkKey. */
+  private readonly linkDelays = new Map<string, { from: NodeId; to: NodeId; delayMs: [number, number] }>();
   private nextMessageId = 1;
   private client!: SimClient;
   /** Every client by name (the console's, and the preloader's), for routing replies. */
@@ -300,7 +302,8 @@ export class OfflineCluster implements ClusterController {
   }
 
   private sendOne(m: Message): void {
-    const [min, max] = this.config.network.delayMs;
+    const perLink = typeof m.from === 'number' && typeof m.to === 'number' ? this.linkDelays.get(linkKey(m.from, m.to)) : undefined;
+    const [min, max] = perLink?.delayMs ?? this.config.network.delayMs;
     const delayV = this.rng.int(min, max);
     const reachable = this.canReach(m.from, m.to);
     const lost = this.inFlight.size >= MAX_IN_FLIGHT || this.rng.chance(this.config.network.dropRate);
@@ -362,6 +365,7 @@ export class OfflineCluster implements ClusterController {
       nodes: this.nodes.map((n) => this.nodeView(n)),
       inFlight: [...this.inFlight.values()].map((r) => r.view),
       cut,
+      linkDelays: [...this.linkDelays.values()].map((d) => ({ from: d.from, to: d.to, delayMs: [d.delayMs[0], d.delayMs[1]] })),
       paused: this.paused,
       warnings: [],
     };
@@ -470,6 +474,18 @@ export class OfflineCluster implements ClusterController {
         const ga = groupOf.get(a.id);
         if (ga === undefined || ga !== groupOf.get(b.id)) this.cut.add(linkKey(a.id, b.id));
       }
+    }
+    this.afterAction();
+  }
+
+  setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void {
+    this.node(from);
+    this.node(to);
+    if (delayMs === undefined) this.linkDelays.delete(linkKey(from, to));
+    else {
+      const [min, max] = delayMs;
+      if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 0 && max >= min)) throw new RangeError(`delayMs must be [min, max] with 0 <= min <= max, got [${min}, ${max}]`);
+      this.linkDelays.set(linkKey(from, to), { from, to, delayMs: [min, max] });
     }
     this.afterAction();
   }

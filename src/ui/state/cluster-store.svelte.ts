@@ -273,6 +273,15 @@ export class ClusterStore {
     this.act(() => this.controller.partition(groups), 'network', text);
   }
 
+  /** Slow (or restore) both directions of a link: its own delay range overrides the network's. */
+  setLinkDelay(a: NodeId, b: NodeId, delayMs: [number, number] | undefined): void {
+    const text = delayMs === undefined ? `Link between node ${a} and node ${b} back to normal speed.` : `Link between node ${a} and node ${b} slowed to ${delayMs[0]} to ${delayMs[1]} ms.`;
+    this.act(() => {
+      this.controller.setLinkDelay(a, b, delayMs);
+      this.controller.setLinkDelay(b, a, delayMs);
+    }, 'network', text);
+  }
+
   setLink(from: NodeId, to: NodeId, cut: boolean): void {
     this.act(() => this.controller.setLink(from, to, cut), 'network', `Link from node ${from} to node ${to} ${cut ? 'cut' : 'repaired'}.`);
   }
