@@ -46,7 +46,7 @@ export class Progress {
       this.probeSent = true;
       return;
     }
-    assert(this.inflight.length < this.maxInflight, 'inflight window overflow');
+    assert(this.inflight.length < this.maxInflight, 'more appends in flight than maxInflight');
     this.inflight.push(lastIndex);
     this.nextIndex = lastIndex + 1;
   }
