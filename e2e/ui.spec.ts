@@ -82,6 +82,10 @@ test('nodes are drawn with their role and term, and a leader appears', async ({ 
 
 test('every control has an accessible name', async ({ page }) => {
   await leaderId(page);
+  // Pause first: while messages flow, panels re-render and a control can vanish between
+  // listing it and checking it (seen once as a CI failure).
+  await page.getByRole('button', { name: /Pause/ }).click();
+  await expect(page.getByText('paused', { exact: true })).toBeVisible();
   await page.getByText('Links (tick to cut a direction)').click();
   for (const role of ['button', 'slider', 'checkbox', 'combobox', 'textbox', 'searchbox'] as const) {
     for (const control of await page.getByRole(role).all()) {
