@@ -33,12 +33,20 @@ export function commandLabel(command: KvCommand, maxChars = LABEL_VALUE_CHARS): 
   }
 }
 
+const entryViews = new WeakMap<Entry, EntryView>();
+
+/** Entries never change once created, so their views are cached by identity. */
 export function entryView(entry: Entry): EntryView {
-  if (entry.data.type === 'noop') return { index: entry.index, term: entry.term, label: 'noop' };
-  return { index: entry.index, term: entry.term, label: commandLabel(entry.data.command), clientId: entry.data.clientId };
+  const cached = entryViews.get(entry);
+  if (cached !== undefined) return cached;
+  const view: EntryView = entry.data.type === 'noop'
+    ? { index: entry.index, term: entry.term, label: 'noop' }
+    : { index: entry.index, term: entry.term, label: commandLabel(entry.data.command), clientId: entry.data.clientId };
+  entryViews.set(entry, view);
+  return view;
 }
 
-/** A response that refuses: a vote not granted, an append rejected. */
+/** A response that refuses: a vote not granted, an append rejected, a client request refused. */
 export function isRejection(m: Message): boolean {
   switch (m.type) {
     case 'PreVoteResp':
@@ -46,6 +54,8 @@ export function isRejection(m: Message): boolean {
       return !m.granted;
     case 'AppendEntriesResp':
       return !m.success;
+    case 'ClientReply':
+      return m.body.kind === 'error';
     default:
       return false;
   }

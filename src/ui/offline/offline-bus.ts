@@ -46,41 +46,6 @@ export class TimeMapping {
   }
 }
 
-/** The fields of a message worth showing in the inspector, without bulky entry payloads. */
-export function summarize(m: Message): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(m)) {
-    if (key === 'entries' && Array.isArray(value)) {
-      out.entries = value.length;
-      const first = value[0] as { index: number } | undefined;
-      if (first !== undefined) out.entryIndexes = `${first.index}..${first.index + value.length - 1}`;
-    } else if (key === 'command' || key === 'body') {
-      out[key] = JSON.stringify(value).slice(0, 200);
-    } else {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
-export function isRejection(m: Message): boolean {
-  switch (m.type) {
-    case 'PreVoteResp':
-    case 'RequestVoteResp':
-      return !m.granted;
-    case 'AppendEntriesResp':
-      return !m.success;
-    case 'ClientReply':
-      return m.body.kind === 'error';
-    default:
-      return false;
-  }
-}
-
-export function messageTerm(m: Message): number {
-  return 'term' in m ? m.term : 0;
-}
-
 /** Key of a directed link in the cut set. */
 export function linkKey(from: NodeId, to: NodeId): string {
   return `${from}>${to}`;

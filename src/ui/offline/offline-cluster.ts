@@ -33,8 +33,8 @@ import {
   type NodeCount,
   type NodeView,
 } from '../../runtime/cluster-api.ts';
-import { entryView } from './entry-view.ts';
-import { MAX_IN_FLIGHT, TimeMapping, isRejection, linkKey, messageTerm, summarize, type InFlightRecord } from './offline-bus.ts';
+import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
+import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';
 
 export const OFFLINE_DEFAULTS: ClusterConfig = {
   nodes: 5,
@@ -314,7 +314,7 @@ export class OfflineCluster implements ClusterController {
     const view = {
       id, from: m.from, to: m.to, type: m.type, term: messageTerm(m),
       sentAt: this.time.wallOf(this.nowV), dueAt: this.time.wallOf(dueV),
-      summary: summarize(m), rejected: isRejection(m),
+      summary: summarizeMessage(m), rejected: isRejection(m),
     };
     this.inFlight.set(id, { id, message: m, sentV: this.nowV, dueV, fate, view });
     this.emit({ kind: 'sent', at: this.at(), message: view });
