@@ -1,41 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Heartbeat, Message, NodeId } from '../core/types.ts';
 import type { ClusterEvent, NetworkSettings } from './cluster-api.ts';
-import { Bus, type BusTimers } from './bus.ts';
-
-/** A manual clock: timers fire only when the test advances time. */
-class FakeTimers implements BusTimers {
-  nowMs = 0;
-  private nextHandle = 1;
-  private timers = new Map<number, { at: number; run: () => void }>();
-
-  now(): number {
-    return this.nowMs;
-  }
-  setTimer(run: () => void, delayMs: number): unknown {
-    const handle = this.nextHandle++;
-    this.timers.set(handle, { at: this.nowMs + delayMs, run });
-    return handle;
-  }
-  clearTimer(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  pending(): number {
-    return this.timers.size;
-  }
-  advance(ms: number): void {
-    const until = this.nowMs + ms;
-    while (true) {
-      let next: [number, { at: number; run: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= until && (next === undefined || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.nowMs = Math.max(this.nowMs, next[1].at);
-      next[1].run();
-    }
-    this.nowMs = until;
-  }
-}
+import { Bus } from './bus.ts';
+import { FakeTimers } from './fake-timers.ts';
 
 function hb(from: NodeId, to: NodeId, commit = 0): Heartbeat {
   return { type: 'Heartbeat', from, to, term: 1, commit, readContext: 0 };

@@ -2,30 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { ClientReply, ClientReplyBody, ClientRequest } from '../core/types.ts';
 import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
 import type { ConsoleReply } from './cluster-api.ts';
+import { FakeTimers } from './fake-timers.ts';
 
-class FakeTransport implements ClientTransport {
+/** The session's transport over a manual clock: sent requests are recorded, not delivered. */
+class FakeTransport extends FakeTimers implements ClientTransport {
   sent: ClientRequest[] = [];
-  nowMs = 0;
   paused = false;
-  private timers = new Map<number, { at: number; run: () => void }>();
-  private nextHandle = 1;
 
   send(m: ClientRequest): void {
     this.sent.push(m);
   }
   nodeIds(): number[] {
     return [1, 2, 3];
-  }
-  now(): number {
-    return this.nowMs;
-  }
-  setTimer(run: () => void, delayMs: number): unknown {
-    const handle = this.nextHandle++;
-    this.timers.set(handle, { at: this.nowMs + delayMs, run });
-    return handle;
-  }
-  clearTimer(handle: unknown): void {
-    this.timers.delete(handle as number);
   }
   isPaused(): boolean {
     return this.paused;
@@ -35,18 +23,6 @@ class FakeTransport implements ClientTransport {
   }
   backoffMs(): number {
     return 10;
-  }
-  advance(ms: number): void {
-    const until = this.nowMs + ms;
-    while (true) {
-      let next: [number, { at: number; run: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= until && (next === undefined || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.nowMs = next[1].at;
-      next[1].run();
-    }
-    this.nowMs = until;
   }
 }
 
