@@ -224,3 +224,47 @@ test('pause and step: paused, no message moves and no timer runs; step delivers 
   await page.getByRole('button', { name: /Resume/ }).click();
   await expect(page.getByText('paused', { exact: true })).toBeHidden();
 });
+
+test('no majority: a GET is held within a few election timeouts, says why, and Retry answers once a majority is back', async ({ page }) => {
+  const first = await leaderId(page);
+  expect(await run(page, 'SET kept here')).toBe('OK');
+  const others = [1, 2, 3].filter((id) => id !== first);
+  await nodeMenu(page, first, /Crash/);
+  await nodeMenu(page, others[0]!, /Crash/);
+  await expect(page.locator('[data-testid^="node-"][data-role="crashed"]')).toHaveCount(2);
+
+  const input = page.getByTestId('console-input');
+  await input.fill('GET kept');
+  await input.press('Enter');
+  const line = page.getByTestId('console-output').locator('li.held');
+  await expect(line).toContainText('no leader: only 1 of 3 nodes is running; a majority is 2', { timeout: SLOW_MS });
+  await expect(line.getByTestId('console-retry')).toBeVisible();
+
+  await nodeMenu(page, first, /Restart/);
+  await leaderId(page);
+  await line.getByTestId('console-retry').click();
+  await expect(replies(page).last()).toHaveText('"here"', { timeout: SLOW_MS });
+});
+
+test('independent SETs are pipelined; one on a busy key says what it waits behind', async ({ page }) => {
+  await leaderId(page);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: /Pause$/ }).click();
+  const input = page.getByTestId('console-input');
+  for (let k = 0; k < 6; k++) {
+    await input.fill(`SET pipe${k} ${k}`);
+    await input.press('Enter');
+  }
+  await input.fill('SET pipe0 again');
+  await input.press('Enter');
+  const pending = page.getByTestId('console-output').locator('li.pending').getByTestId('console-line');
+  await expect(pending).toHaveCount(7);
+  // Paused: nothing can be answered, yet all six independent requests are already sent...
+  await expect(pending.filter({ hasText: /^sent to n\d/ })).toHaveCount(6);
+  // ...and the seventh, on a key already in use, waits its turn and says so.
+  await expect(pending.last()).toHaveText('queued behind 1 earlier request on the same key…');
+  await page.getByRole('button', { name: /Resume$/ }).click();
+  await expect(pending).toHaveCount(0, { timeout: SLOW_MS });
+  await expect(page.getByTestId('console-output').locator('li.error')).toHaveCount(0);
+  expect(await run(page, 'GET pipe0')).toBe('"again"');
+});

@@ -14,11 +14,13 @@ import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientReply, Message, NodeId } from '../core/types.ts';
 import { Bus, type BusTimers, validateSpeed } from './bus.ts';
 import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
+import { ConsoleClient, consoleStallMs } from './console-client.ts';
 import type {
   ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView, SubmitOptions,
 } from './cluster-api.ts';
 import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
 import { EventStream } from './event-stream.ts';
+import { whyNoAnswer } from './no-answer.ts';
 import { downView } from './node-view.ts';
 import { PROTOCOL_VERSION, nodeDbName, protocolProblem, type Durability, type HostToWorker, type WorkerMode, type WorkerToHost } from './protocol.ts';
 
@@ -86,13 +88,14 @@ const MAX_WARNINGS = 20;
 /** Clients besides the console (benchmark sessions). */
 const MAX_CLIENTS = 512;
 
+
 export class BrowserCluster implements ClusterController {
   private config: ClusterConfig;
   private readonly bus: Bus;
   private readonly events: EventStream;
   private slots: NodeSlot[] = [];
   private readonly clients = new Map<string, ClientSession>();
-  private readonly console: ClientSession;
+  private console: ConsoleClient;
   private readonly globalWarnings: string[] = [];
   private readonly mode: WorkerMode;
   private readonly durability: Durability;
@@ -122,9 +125,7 @@ export class BrowserCluster implements ClusterController {
       this.warn(options.noIndexedDbWarning ?? 'IndexedDB is not available in this browser: every node runs on in-memory storage, and a page reload loses the cluster.');
     }
     if (deps.store === undefined) this.warn('localStorage is not available: the configuration and the console session will not survive a page reload.');
-    const session = new PersistentSession(deps.store);
-    this.console = new ClientSession(session.clientId, session, this.clientTransport());
-    this.clients.set(session.clientId, this.console);
+    this.console = this.openConsole();
     this.save();
     this.startAll();
   }
@@ -245,18 +246,43 @@ export class BrowserCluster implements ClusterController {
     return this.console.submit(command, options);
   }
 
+  retryRequest(requestId: number): boolean {
+    return this.console.retry(requestId);
+  }
+
+  cancelRequest(requestId: number): boolean {
+    return this.console.cancel(requestId);
+  }
+
+  /**
+   * The console's sessions, in localStorage. A held request waits at most a few election
+   * timeouts (paused time not counted) before it says why the cluster cannot answer.
+   */
+  private openConsole(): ConsoleClient {
+    return new ConsoleClient((slot) => {
+      const seqs = new PersistentSession(this.deps.store, this.deps.random, slot);
+      const transport = this.clientTransport();
+      const session = new ClientSession(seqs.clientId, seqs, transport, {
+        random: this.deps.random,
+        stallAfterMs: () => consoleStallMs((this.config.electionTimeoutTicks * this.config.tickMs) / this.config.speed, transport.attemptTimeoutMs()),
+      });
+      this.clients.set(session.id, session);
+      return session;
+    });
+  }
+
   /** A client session of its own (the benchmark's clients). Not part of ClusterController. */
   openClient(id: string): ClientSession {
     if (this.clients.has(id)) throw new Error(`client ${id} exists`);
     if (this.clients.size > MAX_CLIENTS) throw new Error(`at most ${MAX_CLIENTS} clients`);
-    const session = new ClientSession(id, new CountingSeqSource(), this.clientTransport(), { maxQueued: 32, maxAttempts: 1000 });
+    const session = new ClientSession(id, new CountingSeqSource(), this.clientTransport(), { maxQueued: 32, maxAttempts: 1000, random: this.deps.random });
     this.clients.set(id, session);
     return session;
   }
 
   closeClient(id: string): void {
     const session = this.clients.get(id);
-    if (session === undefined || session === this.console) return;
+    if (session === undefined || this.console.clientIds().includes(id)) return;
     session.close();
     this.clients.delete(id);
   }
@@ -300,6 +326,7 @@ export class BrowserCluster implements ClusterController {
     if (this.disposed) return;
     this.disposed = true;
     for (const slot of this.slots) this.takeDown(slot, undefined);
+    this.console.close('the cluster was closed');
     for (const session of this.clients.values()) session.close();
     this.clients.clear();
     this.bus.dispose();
@@ -477,6 +504,11 @@ export class BrowserCluster implements ClusterController {
       // motion everything takes 1/speed longer.
       attemptTimeoutMs: () => (1000 + 4 * this.config.network.delayMs[1] + 2 * this.config.tickMs * this.config.heartbeatIntervalTicks) / this.config.speed,
       backoffMs: () => (2 * this.config.tickMs) / this.config.speed,
+      whyNoAnswer: () => whyNoAnswer({
+        nodes: this.slots.map((slot) => ({ id: slot.id, running: slot.status === 'up', role: slot.view.role, term: slot.view.term })),
+        linked: (a, b) => this.bus.canReach(a, b),
+        clientReaches: (id) => this.bus.canReach(id, 'console') && this.bus.canReach('console', id),
+      }),
     };
   }
 

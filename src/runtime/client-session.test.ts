@@ -1,34 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientReply, ClientReplyBody, ClientRequest } from '../core/types.ts';
-import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
+import { ClientSession, CountingSeqSource, PersistentSession, type KeyValueStore } from './client-session.ts';
 import type { ConsoleReply } from './cluster-api.ts';
-import { FakeTimers } from './fake-timers.ts';
-
-/** The session's transport over a manual clock: sent requests are recorded, not delivered. */
-class FakeTransport extends FakeTimers implements ClientTransport {
-  sent: ClientRequest[] = [];
-  paused = false;
-
-  send(m: ClientRequest): void {
-    this.sent.push(m);
-  }
-  nodeIds(): number[] {
-    return [1, 2, 3];
-  }
-  isPaused(): boolean {
-    return this.paused;
-  }
-  attemptTimeoutMs(): number {
-    return 100;
-  }
-  backoffMs(): number {
-    return 10;
-  }
-}
-
-function reply(to: ClientRequest, from: number, body: ClientReplyBody): ClientReply {
-  return { type: 'ClientReply', from, to: to.from, seq: to.seq, body };
-}
+import { FakeClientTransport as FakeTransport, reply } from './fake-client-transport.ts';
 
 function setup(): { t: FakeTransport; s: ClientSession; replies: ConsoleReply[] } {
   const t = new FakeTransport();
@@ -148,9 +121,9 @@ describe('PersistentSession', () => {
 
   it('keeps the client id and never reuses a seq across page loads', () => {
     const store = memoryStore();
-    const first = new PersistentSession(store);
+    const first = new PersistentSession(store, Math.random);
     expect([first.next(), first.next()]).toEqual([1, 2]);
-    const reloaded = new PersistentSession(store);
+    const reloaded = new PersistentSession(store, Math.random);
     expect(reloaded.clientId).toBe(first.clientId);
     expect(reloaded.next()).toBe(3);
   });
@@ -158,7 +131,7 @@ describe('PersistentSession', () => {
   it('starts a new session when the saved one is unreadable', () => {
     const store = memoryStore();
     store.setItem('raft-kv-playground:console-session', '{"clientId": 5, "seq": "x"}');
-    const session = new PersistentSession(store);
+    const session = new PersistentSession(store, Math.random);
     expect(session.clientId).toMatch(/^console-[a-z0-9]+$/);
     expect(session.next()).toBe(1);
   });

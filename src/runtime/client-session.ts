@@ -9,14 +9,23 @@
  * Retries carry the same seq: a write that already took effect is answered from the session table,
  * never applied twice.
  *
- * Routing: the node believed to lead, else the next node in turn. A redirect with a hint is
- * followed at once; "leader unknown" and "retry" answers wait a back-off; no answer within the
- * attempt timeout tries the next node. While the cluster is paused, timeouts do not count.
+ * Routing (the one redirect rule): the node believed to lead, else the next node in turn. A
+ * redirect with a hint is followed at once, unless the hint names the node that sent it (then
+ * the leader counts as unknown); "leader unknown" and "retry" answers wait a back-off; no answer
+ * within the attempt timeout tries the next node. While the cluster is paused, timeouts do not
+ * count.
+ *
+ * Bounded wait: with `stallAfterMs`, an operation that got no answer for that long (paused time
+ * not counted) is *held*: the session stops sending, reports why through onProgress (the
+ * transport's whyNoAnswer(), e.g. "no leader: only 1 of 3 nodes is running; a majority is 2")
+ * and keeps the operation with its seq, so retryHeld() sends the very same request again and a
+ * late answer still completes it. cancel() gives it up: the outcome is then unknown. Without an
+ * onProgress listener there is nobody to ask, and the operation fails with the reason instead.
  */
 import { unreachable } from '../core/assert.ts';
 import type { KvCommand, KvResult } from '../core/kv-types.ts';
 import type { ClientId, ClientReply, ClientRequest, NodeId } from '../core/types.ts';
-import type { ConsoleReply, SubmitOptions } from './cluster-api.ts';
+import type { ConsoleReply } from './cluster-api.ts';
 
 export interface ClientTransport {
   send(m: ClientRequest): void;
@@ -29,6 +38,8 @@ export interface ClientTransport {
   attemptTimeoutMs(): number;
   /** How long to wait before retrying when no leader is known (already scaled by speed). */
   backoffMs(): number;
+  /** Why the cluster may not be answering, in one sentence (for a held operation). */
+  whyNoAnswer?(): string;
 }
 
 export interface SeqSource {
@@ -41,7 +52,22 @@ export interface ClientSessionOptions {
   maxQueued?: number;
   /** Attempts (sends) per operation before giving up with "outcome unknown". */
   maxAttempts?: number;
+  /** Hold an operation that got no answer for this long (see the header). Unset: never hold. */
+  stallAfterMs?: () => number;
+  /** Uniform in [0, 1): where the round-robin over nodes starts (injected: no Math.random here). */
+  random?: () => number;
 }
+
+export interface SessionSubmitOptions {
+  /** Send to this node only (see SubmitOptions in cluster-api.ts). */
+  target?: NodeId;
+  onProgress?: (progress: SessionProgress) => void;
+}
+
+/** What an operation is doing, for the console's pending line. */
+export type SessionProgress =
+  | { kind: 'sent'; to: NodeId; attempt: number }
+  | { kind: 'held'; reason: string; waitedMs: number };
 
 interface Operation {
   command: KvCommand;
@@ -54,13 +80,25 @@ interface Operation {
   attempt: number;
   sends: number;
   timer: unknown;
+  /** Time spent waiting for answers while the cluster ran (paused time not counted). */
+  waitedMs: number;
+  held: boolean;
+  onProgress: ((progress: SessionProgress) => void) | undefined;
+  resolve: (reply: ConsoleReply) => void;
+}
+
+interface Queued {
+  command: KvCommand;
+  target: NodeId | undefined;
+  onProgress: ((progress: SessionProgress) => void) | undefined;
   resolve: (reply: ConsoleReply) => void;
 }
 
 export class ClientSession {
   private readonly maxQueued: number;
   private readonly maxAttempts: number;
-  private queue: { command: KvCommand; target: NodeId | undefined; resolve: (reply: ConsoleReply) => void }[] = [];
+  private readonly stallAfterMs: (() => number) | undefined;
+  private queue: Queued[] = [];
   private current: Operation | undefined;
   private leaderHint: NodeId = 0;
   private turn: number;
@@ -74,16 +112,17 @@ export class ClientSession {
   ) {
     this.maxQueued = options.maxQueued ?? 32;
     this.maxAttempts = options.maxAttempts ?? 100;
-    this.turn = Math.floor(Math.random() * 1000);
+    this.stallAfterMs = options.stallAfterMs;
+    this.turn = Math.floor((options.random?.() ?? 0) * 1000);
   }
 
-  submit(command: KvCommand, options: SubmitOptions = {}): Promise<ConsoleReply> {
+  submit(command: KvCommand, options: SessionSubmitOptions = {}): Promise<ConsoleReply> {
     if (this.closed) return Promise.resolve(failure('the cluster was closed', [], 0));
     if (this.queue.length >= this.maxQueued) {
       return Promise.resolve(failure(`too many commands waiting (at most ${this.maxQueued}); wait for answers first`, [], 0));
     }
     return new Promise((resolve) => {
-      this.queue.push({ command, target: options.target, resolve });
+      this.queue.push({ command, target: options.target, onProgress: options.onProgress, resolve });
       if (this.current === undefined) this.startNext();
     });
   }
@@ -93,10 +132,34 @@ export class ClientSession {
     return this.current !== undefined || this.queue.length > 0;
   }
 
+  /** The held operation (if any) tries again: same seq, a fresh wait and attempt budget. */
+  retryHeld(): boolean {
+    const op = this.current;
+    if (op === undefined || !op.held) return false;
+    op.held = false;
+    op.waitedMs = 0;
+    op.sends = 0;
+    this.send(op);
+    return true;
+  }
+
+  /** Gives up the current operation (held or not): its outcome is unknown. */
+  cancel(): boolean {
+    const op = this.current;
+    if (op === undefined) return false;
+    this.finish(op, { ok: false, text: '', error: `cancelled: ${outcomeUnknown(op.command)}` });
+    return true;
+  }
+
   receive(m: ClientReply): void {
     const op = this.current;
     if (op === undefined || m.seq !== op.seq) return; // a duplicate, or the late answer to an earlier try
     const body = m.body;
+    // Held: a late result or error completes it; a redirect only teaches who leads.
+    if (op.held && (body.kind === 'redirect' || body.kind === 'retry')) {
+      this.leaderHint = body.kind === 'redirect' && body.leaderHint !== m.from ? body.leaderHint : 0;
+      return;
+    }
     if (op.target !== undefined && (body.kind === 'redirect' || body.kind === 'retry')) return this.finishTargeted(op, m);
     switch (body.kind) {
       case 'result':
@@ -123,7 +186,7 @@ export class ClientSession {
     this.current = undefined;
     if (op !== undefined) {
       this.transport.clearTimer(op.timer);
-      op.resolve(failure(`${reason}; the outcome of the command is unknown`, op.path, this.transport.now() - op.startedAt));
+      op.resolve(failure(`${reason}; ${outcomeUnknown(op.command)}`, op.path, this.transport.now() - op.startedAt));
     }
     for (const queued of this.queue) queued.resolve(failure(reason, [], 0));
     this.queue = [];
@@ -134,7 +197,7 @@ export class ClientSession {
     if (next === undefined) return;
     const op: Operation = {
       command: next.command, target: next.target, seq: this.seqs.next(), path: [], startedAt: this.transport.now(),
-      attempt: 0, sends: 0, timer: undefined, resolve: next.resolve,
+      attempt: 0, sends: 0, timer: undefined, waitedMs: 0, held: false, onProgress: next.onProgress, resolve: next.resolve,
     };
     this.current = op;
     this.send(op);
@@ -142,22 +205,23 @@ export class ClientSession {
 
   private send(op: Operation): void {
     if (op.sends >= this.maxAttempts) {
-      return this.finish(op, { ok: false, text: '', error: `no answer after ${op.sends} attempts: the outcome is unknown (a write may still take effect once)` });
+      return this.finish(op, { ok: false, text: '', error: `no answer after ${op.sends} attempts: ${outcomeUnknown(op.command)}` });
     }
     const target = op.target ?? this.chooseTarget();
     op.sends++;
     op.path.push(target);
+    op.onProgress?.({ kind: 'sent', to: target, attempt: op.sends });
     if (op.target !== undefined) {
       // Asked one node: wait a little longer than usual, then say it never answered.
       const waitMs = 2 * this.transport.attemptTimeoutMs();
       this.arm(op, waitMs, () => this.finish(op, {
         ok: false, text: '',
-        error: `no answer from n${target} within ${(waitMs / 1000).toFixed(1)} s: the outcome is unknown (a write may still take effect once)`,
+        error: `no answer from n${target} within ${(waitMs / 1000).toFixed(1)} s: ${outcomeUnknown(op.command)}`,
       }));
     } else {
       this.arm(op, this.transport.attemptTimeoutMs(), () => {
         this.leaderHint = 0;
-        this.send(op);
+        this.sendOrHold(op);
       });
     }
     this.transport.send({ type: 'ClientRequest', from: this.id, to: target, seq: op.seq, command: op.command });
@@ -171,11 +235,24 @@ export class ClientSession {
       return this.finish(op, { ok: false, text: '', error: `n${m.from} is not the leader: ${hint}`, answeredBy: m.from });
     }
     const reason = body.kind === 'retry' ? body.reason : 'no answer';
-    this.finish(op, { ok: false, text: '', error: `n${m.from} could not finish it (${reason}): the outcome is unknown (a write may still take effect once)`, answeredBy: m.from });
+    this.finish(op, { ok: false, text: '', error: `n${m.from} could not finish it (${reason}): ${outcomeUnknown(op.command)}`, answeredBy: m.from });
   }
 
   private backOff(op: Operation): void {
-    this.arm(op, this.transport.backoffMs(), () => this.send(op));
+    this.arm(op, this.transport.backoffMs(), () => this.sendOrHold(op));
+  }
+
+  /** The next attempt, unless the operation waited its bound: then hold it and say why. */
+  private sendOrHold(op: Operation): void {
+    const bound = this.stallAfterMs?.();
+    if (bound === undefined || op.waitedMs < bound) return this.send(op);
+    const reason = this.transport.whyNoAnswer?.() ?? 'the cluster did not answer';
+    // Nobody to offer a retry to (an auto-writer, a test): give up, saying why.
+    if (op.onProgress === undefined) return this.finish(op, { ok: false, text: '', error: `${reason}; ${outcomeUnknown(op.command)}` });
+    this.transport.clearTimer(op.timer);
+    op.attempt++;
+    op.held = true;
+    op.onProgress({ kind: 'held', reason, waitedMs: op.waitedMs });
   }
 
   /** One timer per operation; while the cluster is paused it waits without counting. */
@@ -189,6 +266,7 @@ export class ClientSession {
         op.timer = this.transport.setTimer(fire, delayMs);
         return;
       }
+      op.waitedMs += delayMs;
       run();
     };
     op.timer = this.transport.setTimer(fire, delayMs);
@@ -209,6 +287,13 @@ export class ClientSession {
     op.resolve({ ...reply, text, path: op.path.slice(), latencyMs: this.transport.now() - op.startedAt });
     this.startNext();
   }
+}
+
+/** What is known about an operation that got no definite answer: reads and writes differ. */
+export function outcomeUnknown(command: KvCommand): string {
+  return command.op === 'get' || command.op === 'keys'
+    ? 'the read did not complete (it changed nothing; try again)'
+    : 'the outcome is unknown (the write may still take effect, once)';
 }
 
 function failure(error: string, path: NodeId[], latencyMs: number): ConsoleReply {
@@ -246,16 +331,23 @@ export interface KeyValueStore {
 }
 
 /**
- * The console's session: its client id and its highest seq, kept across page reloads so the
- * cluster's session table (which survives the reload in IndexedDB) never sees a seq reused.
+ * One of the console's sessions: its client id and its highest seq, kept across page reloads so
+ * the cluster's session table (which survives the reload in IndexedDB) never sees a seq reused.
+ * The console pipelines through several sessions; slot 0 keeps the key older pages used.
  */
 export class PersistentSession implements SeqSource {
   readonly clientId: ClientId;
   private seq: number;
+  private readonly key: string;
 
-  constructor(private readonly store: KeyValueStore | undefined) {
-    const saved = readSession(store);
-    this.clientId = saved?.clientId ?? `console-${randomSuffix()}`;
+  constructor(
+    private readonly store: KeyValueStore | undefined,
+    random: () => number,
+    slot = 0,
+  ) {
+    this.key = slot === 0 ? SESSION_KEY : `${SESSION_KEY}:${slot}`;
+    const saved = readSession(store, this.key);
+    this.clientId = saved?.clientId ?? `console-${randomSuffix(random)}`;
     this.seq = saved?.seq ?? 0;
     this.save();
   }
@@ -268,16 +360,16 @@ export class PersistentSession implements SeqSource {
 
   private save(): void {
     try {
-      this.store?.setItem(SESSION_KEY, JSON.stringify({ clientId: this.clientId, seq: this.seq }));
+      this.store?.setItem(this.key, JSON.stringify({ clientId: this.clientId, seq: this.seq }));
     } catch {
       // Storage full or refused: the session still works for this page; the cluster page warns.
     }
   }
 }
 
-function readSession(store: KeyValueStore | undefined): { clientId: string; seq: number } | undefined {
+function readSession(store: KeyValueStore | undefined, key: string): { clientId: string; seq: number } | undefined {
   try {
-    const raw = store?.getItem(SESSION_KEY);
+    const raw = store?.getItem(key);
     if (raw === null || raw === undefined) return undefined;
     const parsed = JSON.parse(raw) as { clientId?: unknown; seq?: unknown };
     if (typeof parsed.clientId !== 'string' || !/^console-[a-z0-9]+$/.test(parsed.clientId)) return undefined;
@@ -288,8 +380,8 @@ function readSession(store: KeyValueStore | undefined): { clientId: string; seq:
   }
 }
 
-function randomSuffix(): string {
-  return Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, '0');
+function randomSuffix(random: () => number): string {
+  return Math.floor(random() * 36 ** 8).toString(36).padStart(8, '0');
 }
 
 /** A seq source for sessions that need not survive the page (benchmark clients). */

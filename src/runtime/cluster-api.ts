@@ -124,11 +124,26 @@ export interface ConsoleReply {
   answeredBy?: NodeId;
   path: NodeId[];
   latencyMs: number;
+  /** The console request it answers (see RequestProgress). */
+  requestId?: number;
 }
+
+/**
+ * What a console request is doing while it waits (SubmitOptions.onProgress):
+ * queued behind earlier requests on the same key (or for a free session), sent to a node, or
+ * held: no answer within a bound of a few election timeouts, with the reason. A held request
+ * keeps its identity (client id and seq) until retryRequest or cancelRequest.
+ */
+export type RequestProgress = { requestId: number } & (
+  | { kind: 'queued'; behind: number; why: 'same-key' | 'sessions-busy' }
+  | { kind: 'sent'; to: NodeId; attempt: number }
+  | { kind: 'held'; reason: string; waitedMs: number }
+);
 
 export interface SubmitOptions {
   /** Send to this node only (no redirects followed, no other node tried). */
   target?: NodeId;
+  onProgress?: (progress: RequestProgress) => void;
 }
 
 export interface ClusterController {
@@ -167,6 +182,10 @@ export interface ClusterController {
    * partition shows that a cut-off leader cannot commit.
    */
   submit(command: KvCommand, options?: SubmitOptions): Promise<ConsoleReply>;
+  /** A held request is sent again, same identity (false if it is not held). */
+  retryRequest(requestId: number): boolean;
+  /** Gives a request up; its promise answers "cancelled" (false if it already finished). */
+  cancelRequest(requestId: number): boolean;
   /** Older log entries for the log view. */
   readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]>;
 

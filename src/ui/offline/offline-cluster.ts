@@ -8,14 +8,14 @@
  * Used for the offline mode (?offline), for component tests, and while developing the UI. It
  * is not the browser runtime: src/runtime/ is.
  */
-import { assert, unreachable } from '../../core/assert.ts';
-import type { KvCommand, KvResult } from '../../core/kv-types.ts';
+import { assert } from '../../core/assert.ts';
+import type { KvCommand } from '../../core/kv-types.ts';
 import { DEFAULT_RAFT_TUNING } from '../../core/raft.ts';
 import { KvNode } from '../../core/node.ts';
 import { NodeLoop } from '../../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../../core/storage.ts';
 import type { Entry, Message, NodeId } from '../../core/types.ts';
-import { SimClient, type OperationHandle } from '../../sim/client.ts';
+import { SimClient } from '../../sim/client.ts';
 import { EventQueue } from '../../sim/event-queue.ts';
 import { HistoryRecorder } from '../../sim/history-recorder.ts';
 import { SeededRng, deriveSeed } from '../../sim/random.ts';
@@ -33,7 +33,10 @@ import {
   type NodeCount,
   type NodeView,
 } from '../../runtime/cluster-api.ts';
+import { ClientSession, CountingSeqSource, type ClientTransport } from '../../runtime/client-session.ts';
+import { ConsoleClient, consoleStallMs } from '../../runtime/console-client.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
+import { whyNoAnswer } from '../../runtime/no-answer.ts';
 import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';
 
 export const OFFLINE_DEFAULTS: ClusterConfig = {
@@ -62,7 +65,6 @@ export interface OfflineClusterOptions {
 
 /** At most this much virtual time passes in one frame (a background tab does not stall the page). */
 const MAX_VIRTUAL_STEP_MS = 500;
-const CONSOLE_CLIENT = 'console';
 const CLIENT_TIMEOUT_TICKS = 20;
 
 interface OfflineNode {
@@ -76,12 +78,6 @@ interface OfflineNode {
   /** role:term last reported, and commit index last reported. */
   lastRoleKey: string;
   lastCommit: number;
-}
-
-interface PendingSubmit {
-  handle: OperationHandle;
-  startedWall: number;
-  resolve: (reply: ConsoleReply) => void;
 }
 
 export class OfflineCluster implements ClusterController {
@@ -99,12 +95,14 @@ export class OfflineCluster implements ClusterController {
   /** Links with their own delay range, by linkKey. */
   private readonly linkDelays = new Map<string, { from: NodeId; to: NodeId; delayMs: [number, number] }>();
   private nextMessageId = 1;
-  private client!: SimClient;
-  /** Every client by name (the console's, and the preloader's), for routing replies. */
+  /** The console's client: the same ConsoleClient and sessions as the worker cluster's. */
+  private console!: ConsoleClient;
+  /** The preloader's clients by name, for routing replies. */
   private clients = new Map<string, SimClient>();
+  /** Nodes cut off from the clients too (isolated). */
+  private clientCuts = new Set<NodeId>();
   /** Each preload gets a fresh client session (a reused name would look like stale retries). */
   private preloads = 0;
-  private submits: PendingSubmit[] = [];
   private paused = false;
   private readonly time: TimeMapping;
   private lastWall = 0;
@@ -137,7 +135,6 @@ export class OfflineCluster implements ClusterController {
       this.runUntil(this.nowV + Math.min(elapsedWall * this.config.speed, MAX_VIRTUAL_STEP_MS));
       this.time.rebase(wallNow, this.nowV);
     }
-    this.settleSubmits(wallNow);
     this.flush();
   }
 
@@ -198,20 +195,49 @@ export class OfflineCluster implements ClusterController {
     this.rng = new SeededRng(deriveSeed(this.seed, this.generation));
     this.inFlight = new Map();
     this.cut = new Set();
+    this.clientCuts = new Set();
     this.nodes = Array.from({ length: count }, (_, k) => ({
       id: k + 1, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0,
       error: undefined, lastRoleKey: '', lastCommit: 0,
     }));
     for (const n of this.nodes) this.start(n);
-    this.client = new SimClient(CONSOLE_CLIENT, {
-      nowMs: () => this.nowV,
-      nodeIds: () => this.nodes.map((n) => n.id),
-      send: (m) => this.sendAll([m]),
-      schedule: (delayMs, run) => this.schedule(delayMs, run),
-      randomInt: (min, max) => this.rng.int(min, max),
-    }, new HistoryRecorder(), CLIENT_TIMEOUT_TICKS * this.config.tickMs);
-    this.clients = new Map([[CONSOLE_CLIENT, this.client]]);
+    const generation = this.generation;
+    this.console = new ConsoleClient((slot) => {
+      const transport = this.clientTransport();
+      return new ClientSession(`console-${generation}-${slot}`, new CountingSeqSource(), transport, {
+        random: () => this.rng.float(),
+        stallAfterMs: () => consoleStallMs(this.config.electionTimeoutTicks * this.config.tickMs, transport.attemptTimeoutMs()),
+      });
+    });
+    this.clients = new Map();
     this.observe();
+  }
+
+  /** The console's transport, in virtual time (which stands still while paused). */
+  private clientTransport(): ClientTransport {
+    return {
+      send: (m) => this.sendAll([m]),
+      nodeIds: () => this.nodes.map((n) => n.id),
+      now: () => this.nowV,
+      setTimer: (run, delayMs) => {
+        const timer = { cancelled: false };
+        this.schedule(delayMs, () => {
+          if (!timer.cancelled) run();
+        });
+        return timer;
+      },
+      clearTimer: (handle) => {
+        if (handle !== undefined) (handle as { cancelled: boolean }).cancelled = true;
+      },
+      isPaused: () => false,
+      attemptTimeoutMs: () => CLIENT_TIMEOUT_TICKS * this.config.tickMs,
+      backoffMs: () => 2 * this.config.tickMs,
+      whyNoAnswer: () => whyNoAnswer({
+        nodes: this.nodes.map((n) => ({ id: n.id, running: n.node !== undefined, role: n.node?.raft.role ?? 'crashed', term: n.node?.raft.term ?? 0 })),
+        linked: (a, b) => this.canReach(a, b),
+        clientReaches: (id) => !this.clientCuts.has(id),
+      }),
+    };
   }
 
   private start(n: OfflineNode): void {
@@ -332,8 +358,10 @@ export class OfflineCluster implements ClusterController {
   private deliver(record: InFlightRecord): void {
     const m = record.message;
     if (m.type === 'ClientReply') {
+      if (typeof m.from === 'number' && this.clientCuts.has(m.from)) return this.emitDrop(record.id, 'partition');
       this.emit({ kind: 'delivered', at: this.at(), id: record.id });
       this.clients.get(m.to)?.receive(m);
+      this.console.receive(m);
       return;
     }
     const n = this.nodes[m.to - 1];
@@ -348,8 +376,10 @@ export class OfflineCluster implements ClusterController {
   }
 
   private canReach(from: NodeId | string, to: NodeId | string): boolean {
-    if (typeof from !== 'number' || typeof to !== 'number') return true;
-    return !this.cut.has(linkKey(from, to));
+    if (typeof from === 'number' && typeof to === 'number') return !this.cut.has(linkKey(from, to));
+    if (typeof from === 'number') return !this.clientCuts.has(from);
+    if (typeof to === 'number') return !this.clientCuts.has(to);
+    return true;
   }
 
   // ---- Observation ----------------------------------------------------------------------------
@@ -449,6 +479,7 @@ export class OfflineCluster implements ClusterController {
       this.cut.add(linkKey(id, other.id));
       this.cut.add(linkKey(other.id, id));
     }
+    this.clientCuts.add(id);
     this.afterAction();
   }
 
@@ -458,6 +489,7 @@ export class OfflineCluster implements ClusterController {
       this.cut.delete(linkKey(id, other.id));
       this.cut.delete(linkKey(other.id, id));
     }
+    this.clientCuts.delete(id);
     this.afterAction();
   }
 
@@ -501,6 +533,7 @@ export class OfflineCluster implements ClusterController {
 
   heal(): void {
     this.cut.clear();
+    this.clientCuts.clear();
     this.afterAction();
   }
 
@@ -542,7 +575,6 @@ export class OfflineCluster implements ClusterController {
     this.runUntil(Math.max(this.nowV, next.dueV));
     if (this.paused) this.retimeViews();
     else this.retime();
-    this.settleSubmits(this.wallNow());
     this.flush();
     return true;
   }
@@ -620,27 +652,15 @@ export class OfflineCluster implements ClusterController {
   // ---- The console's client -------------------------------------------------------------------
 
   submit(command: KvCommand, options: SubmitOptions = {}): Promise<ConsoleReply> {
-    if (options.target !== undefined) {
-      // The simulator's client retries a pinned node until it answers; the "ask one node once"
-      // semantics live in the browser runtime's session only.
-      const error = 'sending to one node (@N) needs the live cluster; the offline simulation always routes to the leader';
-      return Promise.resolve({ ok: false, text: `(error) ${error}`, error, path: [], latencyMs: 0 });
-    }
-    const handle = this.client.submit(command);
-    return new Promise((resolve) => {
-      this.submits.push({ handle, startedWall: this.wallNow(), resolve });
-      this.flush();
-    });
+    return this.console.submit(command, options);
   }
 
-  private settleSubmits(wallNow: number): void {
-    if (this.submits.length === 0) return;
-    const open: PendingSubmit[] = [];
-    for (const s of this.submits) {
-      if (s.handle.done) s.resolve(toReply(s.handle, wallNow - s.startedWall));
-      else open.push(s);
-    }
-    this.submits = open;
+  retryRequest(requestId: number): boolean {
+    return this.console.retry(requestId);
+  }
+
+  cancelRequest(requestId: number): boolean {
+    return this.console.cancel(requestId);
   }
 
   async readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]> {
@@ -653,14 +673,14 @@ export class OfflineCluster implements ClusterController {
 
   async newCluster(nodes: NodeCount): Promise<void> {
     for (const n of this.nodes) if (n.node !== undefined) this.stopNode(n);
-    for (const s of this.submits) s.resolve({ ok: false, text: 'the cluster was replaced', error: 'the cluster was replaced', path: s.handle.attempts, latencyMs: 0 });
-    this.submits = [];
+    this.console.close('the cluster was replaced');
     this.build(nodes);
     this.flush();
   }
 
   dispose(): void {
     this.disposed = true;
+    this.console.close('the cluster was closed');
     if (this.frame !== undefined) this.clock?.cancelFrame(this.frame);
     this.listeners.clear();
     for (const n of this.nodes) if (n.node !== undefined) this.stopNode(n);
@@ -669,35 +689,6 @@ export class OfflineCluster implements ClusterController {
 
 function tail(entries: readonly Entry[]): EntryView[] {
   return entries.slice(Math.max(0, entries.length - LOG_TAIL_ENTRIES)).map(entryView);
-}
-
-function toReply(handle: OperationHandle, latencyMs: number): ConsoleReply {
-  const path = handle.attempts.slice();
-  const answeredBy = path[path.length - 1];
-  if (handle.error !== undefined) {
-    return { ok: false, text: handle.error, error: handle.error, ...(answeredBy !== undefined ? { answeredBy } : {}), path, latencyMs };
-  }
-  const result = resultOf(handle);
-  return { ok: result.ok, text: '', result, ...(answeredBy !== undefined ? { answeredBy } : {}), path, latencyMs };
-}
-
-function resultOf(handle: OperationHandle): KvResult {
-  const c = handle.command;
-  const value = handle.value ?? null;
-  switch (c.op) {
-    case 'set':
-      return { op: 'set', ok: true };
-    case 'get':
-      return { op: 'get', ok: true, value };
-    case 'del':
-      return { op: 'del', ok: true, value };
-    case 'cas':
-      return { op: 'cas', ok: handle.ok, value };
-    case 'keys':
-      return { op: 'keys', ok: true, keys: handle.keys ?? [] };
-    default:
-      return unreachable(c);
-  }
 }
 
 /** The page's frame clock (performance.now + requestAnimationFrame). */

@@ -349,6 +349,14 @@ export class ClusterStore {
     return reply;
   }
 
+  retryRequest(requestId: number): boolean {
+    return this.controller.retryRequest(requestId);
+  }
+
+  cancelRequest(requestId: number): boolean {
+    return this.controller.cancelRequest(requestId);
+  }
+
   private act(run: () => void, kind?: Parameters<Announcer['say']>[0], text?: string): void {
     try {
       run();

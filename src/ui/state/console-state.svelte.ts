@@ -2,7 +2,8 @@
  * The console: lines typed and their replies, and the command history for the arrow keys.
  * Replies are plain text; the view renders them as text, never as HTML.
  */
-import type { ConsoleReply } from '../../runtime/cluster-api.ts';
+import type { ConsoleReply, RequestProgress } from '../../runtime/cluster-api.ts';
+import { unreachable } from '../../core/assert.ts';
 import { formatCommand, formatRoute, replyText } from '../console/format.ts';
 import { helpText, parseLine } from '../console/parse.ts';
 import type { ClusterStore } from './cluster-store.svelte.ts';
@@ -12,11 +13,17 @@ export const MAX_HISTORY = 200;
 
 export interface ConsoleLine {
   id: number;
-  /** echo: what was typed. reply: a result. error: bad input or a failed request. info: help. */
-  kind: 'echo' | 'reply' | 'error' | 'info' | 'pending';
+  /**
+   * echo: what was typed. reply: a result. error: bad input or a failed request. info: help.
+   * pending: waiting (the text says for what). held: no answer within the bound, the text says
+   * why; the person can retry it (same identity) or cancel it.
+   */
+  kind: 'echo' | 'reply' | 'error' | 'info' | 'pending' | 'held';
   text: string;
   /** For replies: which node answered, through which redirects, how long it took. */
   route?: string;
+  /** For pending and held lines: the request, for retry and cancel. */
+  requestId?: number;
 }
 
 export class ConsoleState {
@@ -57,14 +64,28 @@ export class ConsoleState {
       return;
     }
     const id = this.push('pending', target === undefined ? 'waiting for the cluster…' : `waiting for n${target}…`);
+    const onProgress = (p: RequestProgress) => this.update(id, { ...progressLine(p, target), requestId: p.requestId });
     let reply: ConsoleReply;
     try {
-      reply = await this.store.submit(parsed.command, target === undefined ? undefined : { target });
+      reply = await this.store.submit(parsed.command, target === undefined ? { onProgress } : { target, onProgress });
     } catch (error) {
       this.update(id, { kind: 'error', text: `(error) ${String(error)}` });
       return;
     }
-    this.update(id, { kind: reply.ok || reply.result?.op === 'cas' ? 'reply' : 'error', text: replyText(reply), route: formatRoute(reply) });
+    this.update(id, { kind: reply.ok || reply.result?.op === 'cas' ? 'reply' : 'error', text: replyText(reply), route: formatRoute(reply), requestId: undefined });
+  }
+
+  /** Sends a held request again (same client id and seq: a write still takes effect once). */
+  retry(lineId: number): void {
+    const line = this.lines.find((l) => l.id === lineId);
+    if (line?.kind !== 'held' || line.requestId === undefined) return;
+    if (this.store.retryRequest(line.requestId)) this.update(lineId, { kind: 'pending', text: 'retrying the same request…' });
+  }
+
+  /** Gives a waiting or held request up; its line then says what that means. */
+  cancel(lineId: number): void {
+    const line = this.lines.find((l) => l.id === lineId);
+    if (line?.requestId !== undefined) this.store.cancelRequest(line.requestId);
   }
 
   /** Up arrow: the previous command (the draft being typed is kept for the way back down). */
@@ -98,5 +119,25 @@ export class ConsoleState {
 
   private update(id: number, patch: Partial<ConsoleLine>): void {
     this.lines = this.lines.map((l) => (l.id === id ? { ...l, ...patch } : l));
+  }
+}
+
+/** What the pending line says while a request waits. */
+function progressLine(p: RequestProgress, target: number | undefined): Pick<ConsoleLine, 'kind' | 'text'> {
+  switch (p.kind) {
+    case 'queued':
+      return {
+        kind: 'pending',
+        text: p.why === 'same-key'
+          ? `queued behind ${p.behind} earlier request${p.behind === 1 ? '' : 's'} on the same key…`
+          : `queued: every console session is busy (${p.behind} requests running)…`,
+      };
+    case 'sent':
+      if (target !== undefined) return { kind: 'pending', text: `waiting for n${target}…` };
+      return { kind: 'pending', text: p.attempt === 1 ? `sent to n${p.to}, waiting for its answer…` : `no answer yet; trying n${p.to} (attempt ${p.attempt})…` };
+    case 'held':
+      return { kind: 'held', text: `no answer after ${(p.waitedMs / 1000).toFixed(1)} s: ${p.reason}. The request is kept: Retry sends the same request again, Cancel gives it up.` };
+    default:
+      return unreachable(p);
   }
 }

@@ -1,0 +1,141 @@
+/**
+ * The ClusterController contract, run against both controllers: the worker cluster (in Node,
+ * in-process workers over fake-indexeddb, real timers at high speed) and the in-page offline
+ * cluster (virtual time, driven by a test clock). The same input must give the same behaviour.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterController, ConsoleReply, RequestProgress } from './cluster-api.ts';
+import { defaultConfig } from './config.ts';
+import { setup, start } from './in-process-cluster.ts';
+import { OfflineCluster } from '../ui/offline/offline-cluster.ts';
+import { TestClock } from '../ui/offline/test-clock.ts';
+
+interface Driver {
+  controller: ClusterController;
+  /** Lets time pass until the predicate holds (fails the test after a bound). */
+  until(predicate: () => boolean, what: string): Promise<void>;
+  dispose(): void;
+}
+
+const drivers: Record<string, () => Driver> = {
+  'worker cluster': () => {
+    const config = defaultConfig({ tickMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, network: { delayMs: [0, 2], dropRate: 0, duplicateRate: 0 } });
+    const cluster = start(setup(), config);
+    return {
+      controller: cluster,
+      until: async (predicate, what) => {
+        const deadline = Date.now() + 20_000;
+        while (!predicate()) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      },
+      dispose: () => cluster.dispose(),
+    };
+  },
+  'offline cluster': () => {
+    const clock = new TestClock();
+    const cluster = new OfflineCluster({ seed: 3, clock, config: { nodes: 3, speed: 1 } });
+    return {
+      controller: cluster,
+      until: async (predicate, what) => {
+        for (let t = 0; !predicate(); t += 20) {
+          if (t > 120_000) throw new Error(`no ${what} within 120 s of virtual time`);
+          clock.advance(20);
+          await Promise.resolve();
+        }
+      },
+      dispose: () => cluster.dispose(),
+    };
+  },
+};
+
+let current: Driver | undefined;
+afterEach(() => current?.dispose());
+
+function leaderOf(c: ClusterController): number | undefined {
+  return c.snapshot().nodes.filter((n) => n.role === 'leader').sort((a, b) => b.term - a.term)[0]?.id;
+}
+
+describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => {
+  function open(): Driver {
+    current = drivers[name]!();
+    return current;
+  }
+
+  async function answer(d: Driver, promise: Promise<ConsoleReply>): Promise<ConsoleReply> {
+    let reply: ConsoleReply | undefined;
+    void promise.then((r) => (reply = r));
+    await d.until(() => reply !== undefined, 'an answer');
+    return reply!;
+  }
+
+  it('a request without a majority is held within a bound, says why, and completes on retry once a majority is back', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    expect((await answer(d, c.submit({ op: 'set', key: 'k', value: 'v' }))).ok).toBe(true);
+    const leader = leaderOf(c)!;
+    const others = [1, 2, 3].filter((id) => id !== leader);
+    c.crash(leader);
+    c.crash(others[0]!);
+    const progress: RequestProgress[] = [];
+    let reply: ConsoleReply | undefined;
+    void c.submit({ op: 'get', key: 'k' }, { onProgress: (p) => progress.push(p) }).then((r) => (reply = r));
+    await d.until(() => progress.some((p) => p.kind === 'held'), 'the request to be held');
+    const held = progress.find((p) => p.kind === 'held')!;
+    expect(held).toMatchObject({ kind: 'held', reason: 'no leader: only 1 of 3 nodes is running; a majority is 2' });
+    expect(reply).toBeUndefined();
+    c.restart(leader);
+    await d.until(() => leaderOf(c) !== undefined, 'a new leader');
+    expect(c.retryRequest(held.requestId)).toBe(true);
+    await d.until(() => reply !== undefined, 'the retried answer');
+    expect(reply).toMatchObject({ ok: true, text: '"v"', requestId: held.requestId });
+  });
+
+  it('cancel gives a held request up, and says what that means for a write', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    c.crash(1);
+    c.crash(2);
+    const progress: RequestProgress[] = [];
+    const pending = c.submit({ op: 'set', key: 'x', value: '1' }, { onProgress: (p) => progress.push(p) });
+    await d.until(() => progress.some((p) => p.kind === 'held'), 'the request to be held');
+    expect(c.cancelRequest(progress.find((p) => p.kind === 'held')!.requestId)).toBe(true);
+    const reply = await answer(d, pending);
+    expect(reply.error).toBe('cancelled: the outcome is unknown (the write may still take effect, once)');
+  });
+
+  it('independent requests are pipelined: twenty SETs on twenty keys are in flight together', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const sentBeforeAnyAnswer = new Set<number>();
+    let answered = 0;
+    const replies = Array.from({ length: 20 }, (_, k) =>
+      c.submit({ op: 'set', key: `p${k}`, value: String(k) }, {
+        onProgress: (p) => {
+          if (p.kind === 'sent' && answered === 0) sentBeforeAnyAnswer.add(p.requestId);
+        },
+      }).then((r) => {
+        answered++;
+        return r;
+      }));
+    await d.until(() => answered === 20, 'twenty answers');
+    expect((await Promise.all(replies)).every((r) => r.ok)).toBe(true);
+    expect(sentBeforeAnyAnswer.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('isolating a node cuts the console off from it too: a write is answered by another node', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const leader = leaderOf(c)!;
+    c.isolate(leader);
+    const reply = await answer(d, c.submit({ op: 'set', key: 'p', value: '1' }));
+    expect(reply.ok).toBe(true);
+    expect(reply.answeredBy).not.toBe(leader);
+  });
+});
