@@ -33,7 +33,8 @@ async function run(page: Page, command: string): Promise<string> {
   await input.press('Enter');
   await expect(replies(page)).toHaveCount(before + 1, { timeout: SLOW_MS });
   const line = replies(page).nth(before);
-  await expect(line).not.toHaveText(/waiting for/, { timeout: SLOW_MS });
+  // Answered: the line is a reply or an error, no longer pending (or held).
+  await expect(line.locator('xpath=..')).toHaveClass(/\b(reply|error|info)\b/, { timeout: SLOW_MS });
   return (await line.innerText()).trim();
 }
 
@@ -267,4 +268,31 @@ test('independent SETs are pipelined; one on a busy key says what it waits behin
   await expect(pending).toHaveCount(0, { timeout: SLOW_MS });
   await expect(page.getByTestId('console-output').locator('li.error')).toHaveCount(0);
   expect(await run(page, 'GET pipe0')).toBe('"again"');
+});
+
+test('a database deleted under a running node stops that node with the reason; it never acknowledges from memory', async ({ page }) => {
+  const first = await leaderId(page);
+  expect(await run(page, 'SET durable yes')).toBe('OK');
+  const victim = [1, 2, 3].find((id) => id !== first)!;
+  await page.evaluate((name) => new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => resolve();
+  }), `raft-node-${victim}`);
+  await expect(node(page, victim)).toHaveAttribute('data-role', 'crashed', { timeout: SLOW_MS });
+  await expect(page.getByRole('alert').filter({ hasText: `Node ${victim} stopped: its database raft-node-${victim} was deleted while it ran` })).toBeVisible();
+  await expect(page.getByText(/runs on in-memory storage/)).toHaveCount(0);
+  expect(await run(page, 'SET still works')).toBe('OK'); // the other two are a majority
+  await nodeMenu(page, victim, /Restart/);
+  await expect(node(page, victim)).toHaveAttribute('data-role', 'crashed');
+  await expect(page.getByText(/is empty, but the node had state/).first()).toBeVisible({ timeout: SLOW_MS });
+});
+
+test('a second tab runs its own cluster in memory only, and its header says so', async ({ page, context }) => {
+  await leaderId(page);
+  const second = await context.newPage();
+  await second.goto('/');
+  await expect(second.getByTitle('Where the cluster runs')).toHaveText(/workers \+ memory only/, { timeout: SLOW_MS });
+  await expect(page.getByTitle('Where the cluster runs')).toHaveText('workers + IndexedDB');
+  await second.close();
 });

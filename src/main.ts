@@ -27,7 +27,10 @@ async function openController(params: URLSearchParams): Promise<Opened> {
   if (params.has('offline')) return openOffline(params);
   try {
     const { openCluster } = await import('./runtime/index.ts');
-    return { controller: await openCluster(), mode: 'workers + IndexedDB' };
+    const cluster = await openCluster();
+    // In memory only when chosen up front for the whole cluster (no IndexedDB, or another tab
+    // owns the databases): the header says so, the warning banner says why.
+    return { controller: cluster, mode: cluster.storage === 'memory' ? 'workers + memory only (lost on reload)' : 'workers + IndexedDB' };
   } catch (error) {
     console.error('The browser runtime failed to open; running the offline simulation instead.', error);
     return openOffline(params, `runtime failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,9 +3,8 @@ import 'fake-indexeddb/auto';
 import { promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { fast, leaderOf, setup, start, until } from './in-process-cluster.ts';
-import type { ClusterEvent } from './cluster-api.ts';
 import { CONFIG_KEY, defaultConfig, loadConfig } from './config.ts';
-import { createNodeStore, IdbStorage, MemoryNodeStorage, type NodeStorage } from './idb-storage.ts';
+import { createNodeStore, deleteNodeDatabase, IdbStorage, MemoryNodeStorage, type NodeStorage } from './idb-storage.ts';
 import { nodeDbName } from './protocol.ts';
 
 describe('BrowserCluster', () => {
@@ -59,39 +58,68 @@ describe('BrowserCluster', () => {
     expect((await second.submit({ op: 'get', key: 'a' })).text).toBe('"1"');
   });
 
-  it('falls back to memory with a warning when a write hits the quota; a restart then starts empty', async () => {
+  it('a write that hits the quota stops that node with the reason (no acknowledgement from memory); a restart reopens its database', async () => {
     const s = setup();
+    let full = false;
     s.storageFor.set(3, (init) => {
       const real = new IdbStorage(createNodeStore(s.prefix + init.dbName));
-      let writes = 0;
       return {
         mode: 'indexeddb', load: () => real.load(), durable: () => real.durable(),
-        save: (batch) => (++writes > 2 ? Promise.resolve({ ok: false, error: { kind: 'quota', message: 'QuotaExceededError: full' } }) : real.save(batch)),
+        save: (batch) => (full ? Promise.resolve({ ok: false, error: { kind: 'quota', message: 'QuotaExceededError: full' } }) : real.save(batch)),
       } satisfies NodeStorage;
     });
     const cluster = start(s);
-    const events: ClusterEvent[] = [];
-    cluster.subscribe((batch) => events.push(...batch));
     await until(() => leaderOf(cluster), 'a leader');
     expect((await cluster.submit({ op: 'set', key: 'q', value: '1' })).ok).toBe(true);
-    const node3 = await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && n.storage === 'memory-fallback'), 'node 3 in memory');
-    expect(node3.alive).toBe(true);
-    expect(cluster.snapshot().warnings.join('\n')).toMatch(/Node 3: the storage quota is exceeded/);
-    await until(() => events.some((e) => e.kind === 'warning' && /quota/.test(e.message)), 'a warning event');
-    s.storageFor.delete(3);
-    cluster.crash(3);
+    await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && n.kv.some(([k]) => k === 'q')), 'node 3 has q');
+    full = true;
+    expect((await cluster.submit({ op: 'set', key: 'q2', value: '2' })).ok).toBe(true); // the other two still commit
+    const stopped = await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && !n.alive), 'node 3 to stop');
+    expect(stopped.error).toMatch(/^Node 3 stopped: the storage quota is exceeded \(QuotaExceededError: full\)/);
+    expect(cluster.snapshot().warnings.join('\n')).toMatch(/Node 3 stopped: the storage quota is exceeded/);
+    expect(cluster.snapshot().nodes.every((n) => n.storage === 'indexeddb')).toBe(true);
+    full = false;
     cluster.restart(3);
-    await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && n.alive && n.storage === 'indexeddb'), 'node 3 back on IndexedDB');
-    expect(cluster.snapshot().warnings.join('\n')).toMatch(/restarts empty/);
+    const back = await until(() => cluster.snapshot().nodes.find((n) => n.id === 3 && n.alive && n.kv.some(([k]) => k === 'q2')), 'node 3 back with q2');
+    expect(back.kv).toContainEqual(['q', '1']); // reopened its database: what it had is still there
   });
 
-  it('starts on memory with a warning when IndexedDB cannot be opened', async () => {
+  it('a database deleted while the node runs stops that node; restart refuses to recreate it empty; wipe does', async () => {
+    const s = setup();
+    const cluster = start(s);
+    await until(() => leaderOf(cluster), 'a leader');
+    expect((await cluster.submit({ op: 'set', key: 'd', value: '1' })).ok).toBe(true);
+    const victim = cluster.snapshot().nodes.find((n) => n.role !== 'leader')!.id;
+    await until(() => cluster.snapshot().nodes.find((n) => n.id === victim && n.durable.lastIndex >= 2), 'the write on the victim\'s disk');
+    await deleteNodeDatabase(s.prefix + nodeDbName(victim));
+    const stopped = await until(() => cluster.snapshot().nodes.find((n) => n.id === victim && !n.alive), 'the victim to stop');
+    expect(stopped.error).toBe(`Node ${victim} stopped: its database ${s.prefix}${nodeDbName(victim)} was deleted while it ran. It acknowledged nothing it could not keep; Restart reopens its database.`);
+    cluster.restart(victim);
+    const refused = await until(() => cluster.snapshot().nodes.find((n) => n.id === victim && !n.alive && /refuses to start/.test(n.error ?? '')), 'the restart to be refused');
+    expect(refused.error).toMatch(/is empty, but the node had state .*use Wipe/);
+    cluster.wipe(victim);
+    const wiped = await until(() => cluster.snapshot().nodes.find((n) => n.id === victim && n.alive && n.kv.some(([k]) => k === 'd')), 'the wiped node to catch up');
+    expect(wiped.storage).toBe('indexeddb');
+  });
+
+  it('a node whose database cannot be opened refuses to start and says why; the others go on', async () => {
     const s = setup();
     s.storageFor.set(1, () => new IdbStorage(() => Promise.reject(new Error('IndexedDB refused'))));
     const cluster = start(s);
-    const node1 = await until(() => cluster.snapshot().nodes.find((n) => n.id === 1 && n.alive), 'node 1 running');
-    expect(node1.storage).toBe('memory-fallback');
-    expect(cluster.snapshot().warnings.join('\n')).toMatch(/Node 1: IndexedDB is unavailable: IndexedDB refused/);
+    const node1 = await until(() => cluster.snapshot().nodes.find((n) => n.id === 1 && n.error !== undefined), 'node 1 refusing');
+    expect(node1.alive).toBe(false);
+    expect(node1.error).toBe('Node 1 refuses to start: IndexedDB is unavailable: IndexedDB refused');
+    await until(() => leaderOf(cluster), 'a leader among nodes 2 and 3');
+  });
+
+  it('a cluster without IndexedDB runs in memory as a whole, and says so', async () => {
+    const s = setup();
+    s.deps.indexedDbAvailable = false;
+    const cluster = start(s);
+    expect(cluster.storage).toBe('memory');
+    await until(() => leaderOf(cluster), 'a leader');
+    expect(cluster.snapshot().nodes.every((n) => n.storage === 'memory')).toBe(true);
+    expect(cluster.snapshot().warnings.join('\n')).toMatch(/every node runs on in-memory storage/);
   });
 
   it('a node that throws is shown crashed with the error, and restarts', async () => {

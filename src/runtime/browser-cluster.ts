@@ -16,7 +16,7 @@ import { Bus, type BusTimers, validateSpeed } from './bus.ts';
 import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
 import { ConsoleClient, consoleStallMs } from './console-client.ts';
 import type {
-  ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView, SubmitOptions,
+  ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView, StorageMode, SubmitOptions,
 } from './cluster-api.ts';
 import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
 import { EventStream } from './event-stream.ts';
@@ -74,11 +74,10 @@ interface NodeSlot {
   epoch: number;
   status: 'starting' | 'up' | 'down';
   view: NodeView;
-  /** Its state lived in memory (IndexedDB failed): the database is stale and a restart wipes it. */
-  memoryOnly: boolean;
-  /** Why the node refused to start (shown in warnings too). */
+  /** The node has had durable state in this page: an empty database at its next start means deleted. */
+  hadData: boolean;
+  /** Why the node refused to start or its storage failed (shown in warnings too). */
   loadError: string | undefined;
-  storageWarning: string | undefined;
   reads: Map<number, PendingRead>;
 }
 
@@ -103,6 +102,8 @@ export class BrowserCluster implements ClusterController {
   private readonly persistConfig: boolean;
   private nextReadId = 1;
   private disposed = false;
+  /** Where every node keeps its state; memory only when chosen up front for the whole cluster. */
+  readonly storage: StorageMode;
 
   constructor(
     config: ClusterConfig,
@@ -115,6 +116,7 @@ export class BrowserCluster implements ClusterController {
     this.durability = options.durability ?? 'strict';
     this.viewIntervalMs = options.viewIntervalMs ?? 100;
     this.persistConfig = options.persistConfig ?? true;
+    this.storage = deps.indexedDbAvailable ? 'indexeddb' : 'memory';
     this.events = new EventStream(deps.scheduleFrame, deps.timers.now);
     this.bus = new Bus({
       nodeIds: this.nodeIds(), network: config.network, speed: config.speed, timers: deps.timers, random: deps.random,
@@ -156,14 +158,11 @@ export class BrowserCluster implements ClusterController {
     this.takeDown(slot, undefined);
   }
 
+  /** Starts a stopped node from its database (reopened; a storage failure may have passed). */
   restart(id: NodeId): void {
     const slot = this.requireSlot(id);
     if (slot.status !== 'down') return;
-    if (!slot.memoryOnly) return this.spawn(slot);
-    // Its state lived in memory and died with the worker; the database holds an older state.
-    // Loading that would be worse than starting empty (it looks valid), so delete it first.
-    this.warn(`Node ${id} ran on in-memory storage: it restarts empty, like a wiped node.`);
-    this.resetStorage(slot);
+    this.spawn(slot);
   }
 
   wipe(id: NodeId): void {
@@ -342,7 +341,7 @@ export class BrowserCluster implements ClusterController {
   private startAll(): void {
     this.slots = this.nodeIds().map((id) => ({
       id, worker: undefined, epoch: 0, status: 'down', view: downView(id, undefined, undefined, this.config.electionTimeoutTicks),
-      memoryOnly: false, loadError: undefined, storageWarning: undefined, reads: new Map(),
+      hadData: false, loadError: undefined, reads: new Map(),
     }));
     for (const slot of this.slots) this.spawn(slot);
   }
@@ -371,8 +370,8 @@ export class BrowserCluster implements ClusterController {
       v: PROTOCOL_VERSION, type: 'init', id: slot.id, voters: this.nodeIds(), mode: this.mode, seed: this.deps.seed(),
       tickMs: this.config.tickMs, speed: this.config.speed, paused: this.bus.isPaused(),
       electionTimeoutTicks: this.config.electionTimeoutTicks, heartbeatIntervalTicks: this.config.heartbeatIntervalTicks,
-      storage: this.deps.indexedDbAvailable ? 'indexeddb' : 'memory', dbName: nodeDbName(slot.id), durability: this.durability,
-      viewIntervalMs: this.viewIntervalMs,
+      storage: this.storage, dbName: nodeDbName(slot.id), durability: this.durability,
+      viewIntervalMs: this.viewIntervalMs, expectData: this.storage === 'indexeddb' && slot.hadData,
     });
   }
 
@@ -391,10 +390,9 @@ export class BrowserCluster implements ClusterController {
       case 'view':
         return this.updateView(slot, msg.view);
       case 'warning':
-        slot.storageWarning = msg.message;
         return this.events.emit({ kind: 'warning', at: this.deps.timers.now(), message: msg.message });
       case 'fatal':
-        if (msg.phase === 'load') slot.loadError = msg.error;
+        if (msg.phase === 'load' || msg.phase === 'storage') slot.loadError = msg.error;
         return this.onWorkerFailure(slot, epoch, msg.error);
       case 'log': {
         const read = slot.reads.get(msg.requestId);
@@ -437,8 +435,7 @@ export class BrowserCluster implements ClusterController {
     const epoch = slot.epoch;
     this.deps.deleteDatabase(nodeDbName(slot.id)).then(
       () => {
-        slot.memoryOnly = false;
-        slot.storageWarning = undefined;
+        slot.hadData = false;
         if (slot.epoch === epoch && !this.disposed) this.spawn(slot);
       },
       (e: unknown) => {
@@ -452,7 +449,7 @@ export class BrowserCluster implements ClusterController {
   private updateView(slot: NodeSlot, view: NodeView): void {
     const previous = slot.view;
     slot.view = view;
-    if (view.storage === 'memory-fallback') slot.memoryOnly = true;
+    if (view.durable.term > 0 || view.durable.lastIndex > 0) slot.hadData = true;
     if (previous.role !== view.role || previous.term !== view.term) this.emitRole(slot);
     if (view.commitIndex > previous.commitIndex) {
       this.events.emit({ kind: 'commit', at: this.deps.timers.now(), node: slot.id, commitIndex: view.commitIndex });
@@ -517,7 +514,6 @@ export class BrowserCluster implements ClusterController {
   private warnings(): string[] {
     const list = [...this.globalWarnings];
     for (const slot of this.slots) {
-      if (slot.memoryOnly && slot.storageWarning !== undefined) list.push(slot.storageWarning);
       if (slot.status === 'down' && slot.loadError !== undefined) list.push(slot.loadError);
     }
     return list;

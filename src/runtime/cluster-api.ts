@@ -26,7 +26,8 @@ export interface ClusterConfig {
   speed: number;
 }
 
-export type StorageMode = 'indexeddb' | 'memory-fallback';
+/** Where a node keeps its state: IndexedDB, or memory (chosen up front, for the whole cluster). */
+export type StorageMode = 'indexeddb' | 'memory';
 
 /** A log entry as the UI shows it. */
 export interface EntryView {

@@ -52,7 +52,7 @@ async function putRaw(store: UseStore, records: [IDBValidKey, unknown][]): Promi
 describe('IdbStorage round trip', () => {
   it('an empty database loads as the empty state', async () => {
     const result = await loaded(createNodeStore(freshDbName()));
-    expect(result).toEqual({ ok: true, state: { hardState: { term: 0, vote: 0, commit: 0 }, entries: [] } });
+    expect(result).toEqual({ ok: true, state: { hardState: { term: 0, vote: 0, commit: 0 }, entries: [] }, empty: true });
   });
 
   it('reloads exactly what was saved, across new connections', async () => {
@@ -64,7 +64,7 @@ describe('IdbStorage round trip', () => {
     expect(await storage.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [] })).toEqual({ ok: true });
     expect(storage.durable()).toEqual({ hardState: { term: 1, vote: 1, commit: 3 }, lastIndex: 3 });
     const result = await loaded(createNodeStore(name));
-    expect(result).toEqual({ ok: true, state: { hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] } });
+    expect(result).toEqual({ ok: true, state: { hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] }, empty: false });
   });
 
   it('truncates a conflicting suffix in the same transaction as the new entries', async () => {
@@ -124,7 +124,7 @@ describe('IdbStorage crashes', () => {
     expect(second.ok).toBe(false);
 
     const result = await loaded(createNodeStore(name));
-    expect(result).toEqual({ ok: true, state: { hardState: first.hardState, entries: first.entries } });
+    expect(result).toEqual({ ok: true, state: { hardState: first.hardState, entries: first.entries }, empty: false });
   });
 
   it('a crash in a truncating batch leaves the old suffix whole (all or nothing)', async () => {

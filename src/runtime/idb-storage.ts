@@ -17,7 +17,7 @@
  *
  * load() validates every record and reports the first bad one as a typed error; the node then
  * refuses to start and says why. Expected operating errors (IndexedDB unavailable, quota exceeded)
- * are typed results too, so the caller can fall back to memory and warn.
+ * are typed results too: the node stops with a clear reason (see durable-storage.ts).
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { assert } from '../core/assert.ts';
@@ -38,7 +38,8 @@ export type StorageLoadError =
   /** A record is unreadable or inconsistent: the node must not start on it. */
   | { kind: 'corrupt'; record: string; message: string };
 
-export type LoadResult = { ok: true; state: DurableState } | { ok: false; error: StorageLoadError };
+/** empty: the database held no record at all (new, or deleted and recreated). */
+export type LoadResult = { ok: true; state: DurableState; empty: boolean } | { ok: false; error: StorageLoadError };
 
 export type StorageSaveError = { kind: 'quota' | 'failed'; message: string };
 export type SaveResult = { ok: true } | { ok: false; error: StorageSaveError };
@@ -49,7 +50,7 @@ export interface DurableSummary {
   lastIndex: number;
 }
 
-/** The storage a node runs on: IndexedDB, or memory when IndexedDB failed. */
+/** The storage a node runs on: IndexedDB, or memory when the whole cluster runs in memory. */
 export interface NodeStorage {
   readonly mode: StorageMode;
   load(): Promise<LoadResult>;
@@ -62,7 +63,7 @@ export interface NodeStorage {
  * idb-keyval's createStore, plus the transaction durability (idb-keyval's own opens transactions
  * with the browser default, which is 'relaxed' in current Chromium).
  */
-export function createNodeStore(dbName: string, durability: Durability = 'strict'): UseStore {
+export function createNodeStore(dbName: string, durability: Durability = 'strict', lost?: (reason: string) => void): UseStore {
   let dbp: Promise<IDBDatabase> | undefined;
   const getDb = (): Promise<IDBDatabase> => {
     if (dbp !== undefined) return dbp;
@@ -72,9 +73,16 @@ export function createNodeStore(dbName: string, durability: Durability = 'strict
     dbp = opened;
     opened.then(
       (db) => {
-        db.onclose = () => (dbp = undefined);
-        // Someone wants to delete this database (a wipe): let them, this node is being replaced.
-        db.onversionchange = () => db.close();
+        db.onclose = () => {
+          dbp = undefined;
+          lost?.('the browser closed its database connection');
+        };
+        // Someone deletes this database (from the developer tools, another page): let them, and
+        // stop, since nothing written from now on would be kept. (A wipe terminates the node first.)
+        db.onversionchange = () => {
+          db.close();
+          lost?.(`its database ${dbName} was deleted while it ran`);
+        };
       },
       () => (dbp = undefined),
     );
@@ -140,13 +148,13 @@ export class IdbStorage implements NodeStorage {
 }
 
 /**
- * In-memory "storage" with the same interface: used when IndexedDB is unavailable, or after a write
- * failed (quota). Nothing here outlives the worker, so it keeps no entries (the Raft log already
- * holds them in memory); it only tracks what a disk would hold, for NodeView.durable. load()
- * starts empty: a node without a disk restarts with nothing, like a wiped one.
+ * In-memory "storage" with the same interface, for a cluster that runs in memory from the start
+ * (no IndexedDB, or another tab owns the databases). Nothing here outlives the worker, so it keeps
+ * no entries (the Raft log already holds them in memory); it only tracks what a disk would hold,
+ * for NodeView.durable. load() starts empty: a node without a disk restarts with nothing.
  */
 export class MemoryNodeStorage implements NodeStorage {
-  readonly mode = 'memory-fallback' as const;
+  readonly mode = 'memory' as const;
   private summary: DurableSummary;
 
   constructor(summary: DurableSummary = { hardState: { ...EMPTY_HARD_STATE }, lastIndex: 0 }) {
@@ -154,7 +162,7 @@ export class MemoryNodeStorage implements NodeStorage {
   }
 
   load(): Promise<LoadResult> {
-    return Promise.resolve({ ok: true, state: { hardState: { ...EMPTY_HARD_STATE }, entries: [] } });
+    return Promise.resolve({ ok: true, state: { hardState: { ...EMPTY_HARD_STATE }, entries: [] }, empty: true });
   }
 
   async save(batch: StorageBatch): Promise<SaveResult> {
@@ -216,7 +224,7 @@ export function validateRecords(r: { format: unknown; hard: unknown; keys: IDBVa
   const hardState = r.hard === undefined ? { ...EMPTY_HARD_STATE } : r.hard;
   const hardProblem = hardStateProblem(hardState, entries);
   if (hardProblem !== undefined) return corrupt(HARD_KEY, hardProblem);
-  return { ok: true, state: { hardState: hardState as HardState, entries } };
+  return { ok: true, state: { hardState: hardState as HardState, entries }, empty: r.keys.length === 0 };
 }
 
 function entryProblem(value: unknown, key: IDBValidKey | undefined, expectedIndex: number, previous: Entry | undefined): string | undefined {

@@ -7,7 +7,7 @@
 import { afterEach } from 'vitest';
 import { BrowserCluster, type ClusterDeps, type WorkerLike } from './browser-cluster.ts';
 import { defaultConfig } from './config.ts';
-import { createNodeStore, deleteNodeDatabase, IdbStorage, type NodeStorage } from './idb-storage.ts';
+import { createNodeStore, deleteNodeDatabase, IdbStorage, MemoryNodeStorage, type NodeStorage } from './idb-storage.ts';
 import { browserTimers } from './index.ts';
 import { NodeHost } from './node-host.ts';
 import type { HostToWorker, InitMessage, WorkerToHost } from './protocol.ts';
@@ -22,7 +22,7 @@ export class InProcessWorker implements WorkerLike {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly host: NodeHost;
 
-  constructor(openStorage: (init: InitMessage) => NodeStorage) {
+  constructor(openStorage: (init: InitMessage, lost: (reason: string) => void) => NodeStorage) {
     this.host = new NodeHost({
       post: (m: WorkerToHost) => this.toHost(m),
       openStorage,
@@ -78,7 +78,8 @@ export function setup(): Setup {
   const storageFor = new Map<number, (init: InitMessage) => NodeStorage>();
   const deps: ClusterDeps = {
     createWorker: () =>
-      new InProcessWorker((init) => storageFor.get(init.id)?.(init) ?? new IdbStorage(createNodeStore(prefix + init.dbName, init.durability))),
+      new InProcessWorker((init, lost) => storageFor.get(init.id)?.(init)
+        ?? (init.storage === 'memory' ? new MemoryNodeStorage() : new IdbStorage(createNodeStore(prefix + init.dbName, init.durability, lost)))),
     timers: browserTimers,
     random: Math.random,
     seed: () => Math.floor(Math.random() * 2 ** 31),

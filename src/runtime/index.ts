@@ -10,7 +10,7 @@
 import { BrowserCluster, type ClusterDeps, type ClusterOptions } from './browser-cluster.ts';
 import type { BusTimers } from './bus.ts';
 import type { KeyValueStore } from './client-session.ts';
-import type { ClusterConfig, ClusterController } from './cluster-api.ts';
+import type { ClusterConfig } from './cluster-api.ts';
 import { defaultConfig, loadConfig, MAX_NODE_ID } from './config.ts';
 import { deleteNodeDatabase } from './idb-storage.ts';
 import { nodeDbName } from './protocol.ts';
@@ -38,7 +38,7 @@ let current: BrowserCluster | undefined;
  * database) or starts a fresh 3-node cluster. Only one cluster runs per page: opening another
  * disposes the previous one (two would fight over the same databases).
  */
-export async function openCluster(options: OpenClusterOptions = {}): Promise<ClusterController> {
+export async function openCluster(options: OpenClusterOptions = {}): Promise<BrowserCluster> {
   current?.dispose();
   current = undefined;
   const deps = browserDeps();

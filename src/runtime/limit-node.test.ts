@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StorageBatch } from '../core/storage.ts';
 import type { AppendEntries, ClientReply, Message } from '../core/types.ts';
-import { FallbackStorage } from './fallback-storage.ts';
+import { DurableStorage } from './durable-storage.ts';
 import { MemoryNodeStorage, type NodeStorage, type SaveResult } from './idb-storage.ts';
 import { LimitNode } from './limit-node.ts';
 import type { RunnerIo } from './node-runner.ts';
@@ -19,7 +19,7 @@ function node(id: number) {
   const storage = new GatedStorage();
   const sent: Message[] = [];
   const io: RunnerIo = { send: (ms) => sent.push(...ms), changed: () => {}, guard: (fn) => fn(), fatal: (e) => { throw e; } };
-  const limit = new LimitNode(id, [1, 2, 3], new FallbackStorage(storage, `Node ${id}`, () => {}), io);
+  const limit = new LimitNode(id, [1, 2, 3], new DurableStorage(storage), io);
   return { limit, storage, sent };
 }
 

@@ -14,7 +14,7 @@ import type { KvResult } from '../core/kv-types.ts';
 import type { StorageBatch } from '../core/storage.ts';
 import type { AppendEntries, AppendEntriesResp, ClientReply, ClientRequest, Entry, Message, NodeId } from '../core/types.ts';
 import type { EntryView, NodeView } from './cluster-api.ts';
-import type { FallbackStorage } from './fallback-storage.ts';
+import type { DurableStorage } from './durable-storage.ts';
 import { entryView } from './message-view.ts';
 import type { NodeRunner, RunnerIo } from './node-runner.ts';
 import { emptyView } from './node-view.ts';
@@ -42,7 +42,7 @@ export class LimitNode implements NodeRunner {
   constructor(
     private readonly id: NodeId,
     voters: NodeId[],
-    private readonly storage: FallbackStorage,
+    private readonly storage: DurableStorage,
     private readonly io: RunnerIo,
   ) {
     this.leaderId = Math.min(...voters);

@@ -3,16 +3,19 @@
  * receives host messages, loads the node from its storage, ticks it with a timer scaled by the
  * page's speed, and posts outgoing messages and throttled NodeView snapshots.
  *
- * Failure handling: a corrupted record at load makes the node refuse to start (fatal, phase
- * 'load', naming the record); IndexedDB unavailable or a refused write falls back to memory with
- * a warning; any exception while running (a failed assertion) is fatal: the host shows the node
- * crashed with the error, and a restart starts a fresh worker from the database.
+ * Failure handling: a corrupted record or an unavailable database at load makes the node refuse
+ * to start (fatal, phase 'load', with the reason); a refused write or a database deleted under the
+ * running node stops it (fatal, phase 'storage': it must not promise what it cannot keep, see
+ * durable-storage.ts); any other exception while running (a failed assertion) is fatal too. The
+ * host shows the node crashed with the reason; a restart starts a fresh worker from the database.
+ * A database found empty when the host knows the node had state (deleted while the page ran) is
+ * not silently recreated: the node refuses to start and says that Wipe would start it empty.
  */
 import { unreachable } from '../core/assert.ts';
 import { KvNode } from '../core/node.ts';
 import type { DurableState } from '../core/types.ts';
 import { SeededRng } from '../sim/random.ts';
-import { FallbackStorage } from './fallback-storage.ts';
+import { DurableStorage, StorageFailure, storageStopText } from './durable-storage.ts';
 import type { NodeStorage } from './idb-storage.ts';
 import { LimitNode } from './limit-node.ts';
 import { RaftRunner, type NodeRunner, type RunnerIo } from './node-runner.ts';
@@ -20,8 +23,11 @@ import { PROTOCOL_VERSION, protocolProblem, type FatalPhase, type HostToWorker, 
 
 export interface HostPort {
   post(message: WorkerToHost): void;
-  /** The node's primary storage (IndexedDB, or memory when the page asked for it). */
-  openStorage(init: InitMessage): NodeStorage;
+  /**
+   * The node's storage (IndexedDB, or memory when the page asked for it). `lost` is called if the
+   * database goes away under the running node (deleted from elsewhere).
+   */
+  openStorage(init: InitMessage, lost: (reason: string) => void): NodeStorage;
   setInterval(run: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
   setTimeout(run: () => void, ms: number): unknown;
@@ -44,7 +50,7 @@ export class NodeHost {
     send: (messages) => this.post({ v: PROTOCOL_VERSION, type: 'send', messages }),
     changed: () => this.afterInput(),
     guard: (fn) => this.guard(fn),
-    fatal: (e) => this.die('run', e),
+    fatal: (e) => (e instanceof StorageFailure ? this.die('storage', storageStopText(this.label(), e.message)) : this.die('run', e)),
   };
 
   constructor(private readonly port: HostPort) {}
@@ -89,8 +95,8 @@ export class NodeHost {
     this.init = init;
     this.speed = init.speed;
     this.paused = init.paused;
-    const label = `Node ${init.id}`;
-    const storage = new FallbackStorage(this.port.openStorage(init), label, (message) => this.post({ v: PROTOCOL_VERSION, type: 'warning', message }));
+    const label = this.label();
+    const storage = new DurableStorage(this.port.openStorage(init, (reason) => this.die('storage', storageStopText(label, reason))));
     let loaded;
     try {
       loaded = await storage.load();
@@ -102,6 +108,9 @@ export class NodeHost {
       const e = loaded.error;
       const what = e.kind === 'corrupt' ? `corrupted record "${e.record}" in database ${init.dbName}: ${e.message}` : e.message;
       return this.die('load', `${label} refuses to start: ${what}`);
+    }
+    if (init.expectData && loaded.empty) {
+      return this.die('load', `${label} refuses to start: its database ${init.dbName} is empty, but the node had state (was the database deleted?). Starting it empty would be a wipe, which can break Raft's safety: use Wipe to do that knowingly.`);
     }
     const durable = loaded.state;
     this.guard(() => {
@@ -116,6 +125,10 @@ export class NodeHost {
       this.post({ v: PROTOCOL_VERSION, type: 'started', view: this.runner.view() });
       this.rearmTicks();
     });
+  }
+
+  private label(): string {
+    return `Node ${this.init?.id ?? '?'}`;
   }
 
   private createNode(init: InitMessage, durable: DurableState): KvNode {

@@ -2,7 +2,7 @@
  * What runs inside a node's worker: the real Raft node (RaftRunner: KvNode driven by the shared
  * NodeLoop, exactly as the simulator drives it) or the benchmark's ceiling (LimitNode).
  *
- * The node loop persists each Ready batch through Persister and FallbackStorage (one IndexedDB
+ * The node loop persists each Ready batch through Persister and DurableStorage (one IndexedDB
  * transaction) and calls done() only when that transaction has completed: the messages of the
  * batch leave the worker after the state they promise is durable. (A batch that only moves the
  * volatile commit index is not waited for: see persister.ts.)
@@ -11,7 +11,7 @@ import type { KvNode } from '../core/node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import type { Message } from '../core/types.ts';
 import type { EntryView, NodeView } from './cluster-api.ts';
-import type { FallbackStorage } from './fallback-storage.ts';
+import type { DurableStorage } from './durable-storage.ts';
 import { entryView } from './message-view.ts';
 import { KvListing, raftNodeView } from './node-view.ts';
 import { Persister, type PersisterTimers } from './persister.ts';
@@ -49,7 +49,7 @@ export class RaftRunner implements NodeRunner {
 
   constructor(
     private readonly node: KvNode,
-    private readonly storage: FallbackStorage,
+    private readonly storage: DurableStorage,
     io: RunnerIo,
     timers: PersisterTimers,
   ) {

@@ -11,9 +11,9 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const host = new NodeHost({
   post: (message: WorkerToHost) => scope.postMessage(message),
-  // Without IndexedDB, IdbStorage.load() reports 'unavailable' and FallbackStorage warns and
-  // switches to memory; 'memory' is asked for when the page already knows (and already warned).
-  openStorage: (init) => (init.storage === 'memory' ? new MemoryNodeStorage() : new IdbStorage(createNodeStore(init.dbName, init.durability))),
+  // 'memory' is asked for when the whole cluster runs in memory (the page says so); otherwise a
+  // database that cannot be opened makes the node refuse to start, with the reason.
+  openStorage: (init, lost) => (init.storage === 'memory' ? new MemoryNodeStorage() : new IdbStorage(createNodeStore(init.dbName, init.durability, lost))),
   setInterval: (run, ms) => setInterval(run, ms),
   clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
   setTimeout: (run, ms) => setTimeout(run, ms),

@@ -7,8 +7,9 @@
  * Host -> worker: init (once, first), deliver (a batch of messages the bus decided to deliver),
  * speed, pause, resume, force-timeout, read-log.
  * Worker -> host: started (storage loaded, node running), send (the messages of one Ready batch,
- * already durable-backed), view (a NodeView snapshot, throttled), warning (storage fell back to
- * memory...), fatal (refused to start or crashed: the host terminates it), log (read-log answer).
+ * already durable-backed), view (a NodeView snapshot, throttled), warning (something the page
+ * should show), fatal (refused to start, storage failed, or crashed: the host terminates it), log
+ * (read-log answer).
  */
 import type { Message, NodeId } from '../core/types.ts';
 import type { EntryView, NodeView } from './cluster-api.ts';
@@ -39,6 +40,8 @@ export interface InitMessage {
   heartbeatIntervalTicks: number;
   storage: StorageRequest;
   dbName: string;
+  /** The host knows this node had durable state: an empty database means it was deleted. */
+  expectData: boolean;
   durability: Durability;
   /** Least time between two throttled NodeView posts (role and term changes are posted at once). */
   viewIntervalMs: number;
@@ -53,7 +56,8 @@ export type HostToWorker =
   | { v: typeof PROTOCOL_VERSION; type: 'force-timeout' }
   | { v: typeof PROTOCOL_VERSION; type: 'read-log'; requestId: number; fromIndex: number; toIndex: number };
 
-export type FatalPhase = 'load' | 'run' | 'protocol';
+/** load: refused to start. storage: its storage failed while running. run: a crash (assertion). */
+export type FatalPhase = 'load' | 'storage' | 'run' | 'protocol';
 
 export type WorkerToHost =
   | { v: typeof PROTOCOL_VERSION; type: 'started'; view: NodeView }

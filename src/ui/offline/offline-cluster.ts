@@ -405,7 +405,7 @@ export class OfflineCluster implements ClusterController {
     const durable = n.storage.durableState();
     const hard = durable.hardState;
     const durableView = { term: hard.term, vote: hard.vote, commit: hard.commit, lastIndex: durable.entries.length };
-    const base = { id: n.id, durable: durableView, storage: 'memory-fallback' as const, ...(n.error ? { error: n.error } : {}) };
+    const base = { id: n.id, durable: durableView, storage: 'memory' as const, ...(n.error ? { error: n.error } : {}) };
     const node = n.node;
     if (node === undefined) {
       return {
