@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
-const SLOW_MS = 25_000;
+const SLOW_MS = 45_000;
 
 async function ready(page: Page): Promise<number> {
   await page.goto('/');

@@ -58,10 +58,10 @@ test('the built page runs from a sub-path of a plain static server: workers star
   page.on('pageerror', (e) => failed.push(e.message));
   await page.goto(`${origin}${SUB_PATH}`);
   await expect(page.getByText('workers + IndexedDB')).toBeVisible();
-  await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 25_000 });
+  await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 45_000 });
   const input = page.getByTestId('console-input');
   await input.fill('SET hosted yes');
   await input.press('Enter');
-  await expect(page.getByTestId('console-output').getByTestId('console-line').last()).toHaveText('OK', { timeout: 25_000 });
+  await expect(page.getByTestId('console-output').getByTestId('console-line').last()).toHaveText('OK', { timeout: 45_000 });
   expect(failed).toEqual([]);
 });

@@ -74,6 +74,28 @@ describe('election', () => {
     expect(stepped).toBe(true);
   });
 
+  it('failover in virtual time: a new leader within two election timeouts of a leader crash, one more per split vote (300 seeds)', () => {
+    // The timing bound the browser tests used to measure on the wall clock, stated here where
+    // time is exact. Election timeout: 10 ticks of 10 ms, randomised in [10, 19] ticks.
+    const maxTimeoutMs = 19 * 10;
+    for (const nodes of [3, 5] as const) {
+      let splitVotes = 0;
+      for (let seed = 1; seed <= 300; seed++) {
+        const sim = new Simulation({ nodes, seed });
+        const old = expectOneLeader(sim);
+        sim.runFor(300);
+        const term = sim.status().find((s) => s.id === old)!.term;
+        sim.crash(old);
+        const crashedAt = sim.now();
+        expect(sim.runUntil(() => sim.leader() !== undefined && sim.leader() !== old, 10_000), `seed ${seed}`).toBe(true);
+        const elections = sim.status().find((s) => s.id === sim.leader())!.term - term;
+        if (elections > 1) splitVotes++;
+        expect(sim.now() - crashedAt, `seed ${seed}, ${nodes} nodes, ${elections} election(s)`).toBeLessThanOrEqual((1 + elections) * maxTimeoutMs);
+      }
+      expect(splitVotes, 'split votes are the exception').toBeLessThan(30);
+    }
+  });
+
   it('many elections: 7 nodes, 3 cut off at random each round, exactly one leader among the connected 4', () => {
     const sim = new Simulation({ nodes: 7, seed: 15 });
     const rng = new SeededRng(15);
