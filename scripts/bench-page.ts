@@ -4,7 +4,7 @@
  * Exposes window.__bench.run(options).
  */
 import { BrowserCluster } from '../src/runtime/browser-cluster.ts';
-import type { ClientSession } from '../src/runtime/client-session.ts';
+import type { ClientSession } from '../src/client/client-session.ts';
 import type { NodeCount } from '../src/runtime/cluster-api.ts';
 import { defaultConfig, MAX_NODE_ID } from '../src/runtime/config.ts';
 import { browserDeps } from '../src/runtime/index.ts';

@@ -12,9 +12,11 @@
 import { unreachable } from '../core/assert.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientReply, Message, NodeId } from '../core/types.ts';
-import { Bus, type BusTimers, validateSpeed } from './bus.ts';
-import { ClientSession, CountingSeqSource, PersistentSession, type ClientTransport, type KeyValueStore } from './client-session.ts';
-import { ConsoleClient, consoleStallMs } from './console-client.ts';
+import { Bus, validateSpeed } from './bus.ts';
+import type { Timers } from '../core/timers.ts';
+import { ClientSession, CountingSeqSource, type ClientTransport } from '../client/client-session.ts';
+import { ConsoleClient, consoleStallMs } from '../client/console-client.ts';
+import { PersistentSession, type KeyValueStore } from '../client/persistent-session.ts';
 import type {
   ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView, StorageMode, SubmitOptions,
 } from './cluster-api.ts';
@@ -35,7 +37,7 @@ export interface WorkerLike {
 
 export interface ClusterDeps {
   createWorker(): WorkerLike;
-  timers: BusTimers;
+  timers: Timers;
   /** Uniform in [0, 1): the bus's drop, duplicate and delay draws. */
   random(): number;
   /** A fresh seed for a node's election timer. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Heartbeat, Message, NodeId } from '../core/types.ts';
 import type { ClusterEvent, NetworkSettings } from './cluster-api.ts';
 import { Bus } from './bus.ts';
-import { FakeTimers } from './fake-timers.ts';
+import { FakeTimers } from '../core/fake-timers.ts';
 
 function hb(from: NodeId, to: NodeId, commit = 0): Heartbeat {
   return { type: 'Heartbeat', from, to, term: 1, commit, readContext: 0 };

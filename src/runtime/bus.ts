@@ -8,23 +8,18 @@
  * that crashed, loses it. Pause holds every message; step() delivers the earliest one; a chosen
  * message can be delivered or dropped by hand.
  *
- * Time and randomness are injected (BusTimers, random()) so tests drive it deterministically.
+ * Time and randomness are injected (Timers, random()) so tests drive it deterministically.
  *
  * Bounded: at most `maxInFlight` messages fly at once. Beyond that the network behaves like a
  * router with a full queue: it loses the message (reason 'loss'). Raft tolerates loss; an
  * unbounded queue would let a paused or slow-motion cluster eat the page's memory.
  */
 import { assert } from '../core/assert.ts';
+import type { Timers } from '../core/timers.ts';
 import type { Message, NodeId } from '../core/types.ts';
 import type { ClusterEvent, InFlightMessage, NetworkSettings } from './cluster-api.ts';
 import { isRejection, messageTerm, summarizeMessage } from './message-view.ts';
 
-export interface BusTimers {
-  now(): number;
-  /** Runs `run` once after `delayMs` (0: as soon as possible, after the current task's work). */
-  setTimer(run: () => void, delayMs: number): unknown;
-  clearTimer(handle: unknown): void;
-}
 
 export interface BusHooks {
   /** Messages whose time has come, in due order: one call per delivery round. */
@@ -38,7 +33,7 @@ export interface BusOptions {
   nodeIds: readonly NodeId[];
   network: NetworkSettings;
   speed: number;
-  timers: BusTimers;
+  timers: Timers;
   /** Uniform in [0, 1). */
   random: () => number;
   hooks: BusHooks;
@@ -70,7 +65,7 @@ export class Bus {
   private nodeIds: NodeId[];
   private network: NetworkSettings;
   private speed: number;
-  private readonly timers: BusTimers;
+  private readonly timers: Timers;
   private readonly random: () => number;
   private readonly hooks: BusHooks;
   private readonly maxInFlight: number;

@@ -4,7 +4,7 @@
  */
 import type { ClusterConfig, NodeCount } from './cluster-api.ts';
 import { validateNetwork, validateSpeed } from './bus.ts';
-import type { KeyValueStore } from './client-session.ts';
+import type { KeyValueStore } from '../client/persistent-session.ts';
 
 export const CONFIG_KEY = 'raft-kv-playground:cluster-config';
 const CONFIG_VERSION = 1;

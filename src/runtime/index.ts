@@ -8,8 +8,8 @@
  * of the browser's developer tools and for Playwright.
  */
 import { BrowserCluster, type ClusterDeps, type ClusterOptions } from './browser-cluster.ts';
-import type { BusTimers } from './bus.ts';
-import type { KeyValueStore } from './client-session.ts';
+import type { Timers } from '../core/timers.ts';
+import type { KeyValueStore } from '../client/persistent-session.ts';
 import type { ClusterConfig } from './cluster-api.ts';
 import { defaultConfig, loadConfig, MAX_NODE_ID } from './config.ts';
 import { deleteNodeDatabase } from './idb-storage.ts';
@@ -17,7 +17,7 @@ import { nodeDbName } from './protocol.ts';
 
 export type { ClusterController } from './cluster-api.ts';
 export { BrowserCluster } from './browser-cluster.ts';
-export type { ClientSession } from './client-session.ts';
+export type { ClientSession } from '../client/client-session.ts';
 
 export interface OpenClusterOptions extends ClusterOptions {
   /** Ignore the saved cluster: wipe every node database and start this configuration. */
@@ -120,7 +120,7 @@ export function browserDeps(): ClusterDeps {
 }
 
 /** Zero-delay timers run as a microtask: every message due now leaves in one batch per task. */
-export const browserTimers: BusTimers = {
+export const browserTimers: Timers = {
   now: () => performance.now(),
   setTimer(run, delayMs) {
     if (delayMs > 0) return setTimeout(run, delayMs);

@@ -1,10 +1,15 @@
 /**
- * A simulated client with an exactly-once session. It runs one operation at a time (later calls
- * queue), sends it to the node it believes leads, follows redirects, and on a timeout or a
- * "retry" answer sends the same request (same seq) to another node until it gets an answer.
+ * The simulator's client: the one exactly-once ClientSession (src/client/) that the console
+ * ships, on the simulator's virtual clock, so every fuzz seed judges the code people use. This
+ * file only adapts it: operation handles the tests can poll, and the history the checker reads.
+ *
+ * One operation at a time (later calls queue); retries never give up (a simulated client waits
+ * for as long as the run lasts), always with the same seq: exactly once.
  */
-import type { KvCommand, KvResult } from '../core/kv-types.ts';
+import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientReply, ClientRequest, NodeId } from '../core/types.ts';
+import { ClientSession, CountingSeqSource, type ClientTransport, type SessionProgress } from '../client/client-session.ts';
+import type { ConsoleReply } from '../client/types.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
 
 export interface ClientHost {
@@ -32,29 +37,24 @@ export interface OperationHandle {
   returnMs: number | undefined;
 }
 
-interface QueuedOp {
-  handle: OperationHandle;
-  seq: number;
-  historyId: number;
-  attempt: number;
-}
+/** How long a simulated client backs off when no leader is known or a node asks it to retry. */
+const BACKOFF_MS = 10;
 
 export class SimClient {
-  private nextSeq = 1;
-  private queue: QueuedOp[] = [];
-  private current: QueuedOp | undefined;
-  private leaderHint: NodeId = 0;
-  /** When set, every attempt goes to this node: redirects are not followed (tests, "ask node X"). */
-  private pinnedTo: NodeId | undefined;
+  private readonly session: ClientSession;
 
   constructor(
     readonly id: string,
     private readonly host: ClientHost,
     private readonly recorder: HistoryRecorder,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     /** Bound on queued operations; beyond it a call fails at once. */
-    private readonly maxQueued = 10_000,
-  ) {}
+    maxQueued = 10_000,
+  ) {
+    this.session = new ClientSession(id, new CountingSeqSource(), virtualTransport(host, timeoutMs), {
+      maxQueued, maxAttempts: Infinity, random: () => host.randomInt(0, 999) / 1000,
+    });
+  }
 
   set(key: string, value: string): OperationHandle {
     return this.submit({ op: 'set', key, value });
@@ -72,14 +72,14 @@ export class SimClient {
     return this.submit({ op: 'keys', prefix });
   }
 
-  /** Send every attempt to `id` (undefined: follow the leader again). */
+  /** Send every attempt to `id` (undefined: follow the leader again). See ClientSession.pinTo. */
   pinTo(id: NodeId | undefined): void {
-    this.pinnedTo = id;
+    this.session.pinTo(id);
   }
 
   /** True while an operation is outstanding or queued. */
   busy(): boolean {
-    return this.current !== undefined || this.queue.length > 0;
+    return this.session.busy();
   }
 
   submit(command: KvCommand): OperationHandle {
@@ -87,88 +87,60 @@ export class SimClient {
       command, done: false, ok: false, value: undefined, keys: undefined, error: undefined,
       attempts: [], callMs: this.host.nowMs(), returnMs: undefined,
     };
-    if (this.queue.length >= this.maxQueued) {
-      handle.done = true;
-      handle.error = 'client queue full';
-      return handle;
-    }
-    this.queue.push({ handle, seq: 0, historyId: -1, attempt: 0 });
-    if (this.current === undefined) this.startNext();
+    let historyId = -1;
+    const onProgress = (progress: SessionProgress): void => {
+      if (progress.kind !== 'sent') return;
+      // The operation is invoked when its first request leaves: that is its call in the history.
+      if (handle.attempts.length === 0) {
+        handle.callMs = this.host.nowMs();
+        historyId = this.recorder.call(this.id, command, handle.callMs);
+      }
+      handle.attempts.push(progress.to);
+    };
+    this.session.start(command, { onProgress }, (reply) => this.complete(handle, historyId, reply));
     return handle;
   }
 
   receive(m: ClientReply): void {
-    const op = this.current;
-    if (op === undefined || m.seq !== op.seq) return; // a duplicate or late answer
-    const body = m.body;
-    switch (body.kind) {
-      case 'result':
-        this.leaderHint = m.from;
-        return this.complete(op, body.result);
-      case 'error':
-        op.handle.error = body.error.message;
-        if (body.error.code !== 'stale-request') this.recorder.discard(op.historyId);
-        return this.finish(op);
-      case 'redirect':
-        this.leaderHint = body.leaderHint;
-        return this.retry(op, body.leaderHint === 0 || this.pinnedTo !== undefined ? 10 : 0);
-      case 'retry':
-        this.leaderHint = 0;
-        return this.retry(op, 10);
+    this.session.receive(m);
+  }
+
+  private complete(handle: OperationHandle, historyId: number, reply: ConsoleReply): void {
+    handle.done = true;
+    handle.returnMs = this.host.nowMs();
+    const result = reply.result;
+    if (result !== undefined) {
+      handle.ok = result.ok;
+      if (result.op === 'keys') handle.keys = result.keys;
+      else if (result.op !== 'set') handle.value = result.value;
+      if (historyId >= 0) this.recorder.complete(historyId, handle.returnMs, result);
+      return;
     }
+    handle.error = reply.error ?? 'failed';
+    // A rejected request had no effect, except a stale one: its seq may have been applied before.
+    if (historyId >= 0 && reply.errorCode !== undefined && reply.errorCode !== 'stale-request') this.recorder.discard(historyId);
   }
+}
 
-  private startNext(): void {
-    const op = this.queue.shift();
-    this.current = op;
-    if (op === undefined) return;
-    op.seq = this.nextSeq++;
-    op.handle.callMs = this.host.nowMs();
-    op.historyId = this.recorder.call(this.id, op.handle.command, op.handle.callMs);
-    this.sendAttempt(op);
-  }
-
-  private sendAttempt(op: QueuedOp): void {
-    const target = this.chooseTarget();
-    op.attempt++;
-    const attempt = op.attempt;
-    op.handle.attempts.push(target);
-    this.host.send({ type: 'ClientRequest', from: this.id, to: target, seq: op.seq, command: op.handle.command });
-    this.host.schedule(this.timeoutMs, () => {
-      if (this.current === op && op.attempt === attempt) {
-        this.leaderHint = 0;
-        this.sendAttempt(op);
-      }
-    });
-  }
-
-  private retry(op: QueuedOp, backoffMs: number): void {
-    op.attempt++; // invalidates the pending timeout
-    const attempt = op.attempt;
-    this.host.schedule(backoffMs, () => {
-      if (this.current === op && op.attempt === attempt) this.sendAttempt(op);
-    });
-  }
-
-  private chooseTarget(): NodeId {
-    if (this.pinnedTo !== undefined) return this.pinnedTo;
-    if (this.leaderHint !== 0) return this.leaderHint;
-    const ids = this.host.nodeIds();
-    return ids[this.host.randomInt(0, ids.length - 1)]!;
-  }
-
-  private complete(op: QueuedOp, result: KvResult): void {
-    op.handle.ok = result.ok;
-    if (result.op === 'keys') op.handle.keys = result.keys;
-    else if (result.op !== 'set') op.handle.value = result.value;
-    if (op.historyId >= 0) this.recorder.complete(op.historyId, this.host.nowMs(), result);
-    this.finish(op);
-  }
-
-  private finish(op: QueuedOp): void {
-    op.handle.done = true;
-    op.handle.returnMs = this.host.nowMs();
-    this.current = undefined;
-    this.startNext();
-  }
+/** The session's transport on virtual time: timers are events in the simulator's queue. */
+function virtualTransport(host: ClientHost, timeoutMs: number): ClientTransport {
+  return {
+    send: (m) => host.send(m),
+    nodeIds: () => host.nodeIds(),
+    now: () => host.nowMs(),
+    setTimer: (run, delayMs) => {
+      // The queue cannot unschedule, so a cleared timer is a flag its event finds set.
+      const timer = { cleared: false };
+      host.schedule(delayMs, () => {
+        if (!timer.cleared) run();
+      });
+      return timer;
+    },
+    clearTimer: (handle) => {
+      if (handle !== undefined) (handle as { cleared: boolean }).cleared = true;
+    },
+    isPaused: () => false,
+    attemptTimeoutMs: () => timeoutMs,
+    backoffMs: () => BACKOFF_MS,
+  };
 }

@@ -44,11 +44,11 @@ describe('npm run fuzz', () => {
 
   it('prints every failing seed with its replay command, sorted, and exits 1', async () => {
     const out = io();
-    expect(await runFuzzCommand(['--seeds', '2', '--ops', '300', '--bug', 'no-dedup'], out)).toBe(FUZZ_EXIT_CODES.violations);
+    expect(await runFuzzCommand(['--seeds', '2', '--from', '3', '--ops', '300', '--bug', 'no-dedup'], out)).toBe(FUZZ_EXIT_CODES.violations);
     expect(out.stdout.at(-1)).toBe('2 seeds, 2 violations');
-    expect(out.stdout[0]).toMatch(/^FAIL seed=1 ops=300 .*linearizable=false/);
-    expect(out.stdout[0]).toContain('replay: npm run sim -- --nodes 5 --seed 1 --ops 300 --clients 8 --faults crash,partition,drop,duplicate,delay --bug no-dedup');
-    expect(out.stdout[1]).toMatch(/^FAIL seed=2 /);
+    expect(out.stdout[0]).toMatch(/^FAIL seed=3 ops=300 .*linearizable=false/);
+    expect(out.stdout[0]).toContain('replay: npm run sim -- --nodes 5 --seed 3 --ops 300 --clients 8 --faults crash,partition,drop,duplicate,delay --bug no-dedup');
+    expect(out.stdout[1]).toMatch(/^FAIL seed=4 /);
     expect(out.workers).toEqual([2]);
   });
 

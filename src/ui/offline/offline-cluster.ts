@@ -33,8 +33,8 @@ import {
   type NodeCount,
   type NodeView,
 } from '../../runtime/cluster-api.ts';
-import { ClientSession, CountingSeqSource, type ClientTransport } from '../../runtime/client-session.ts';
-import { ConsoleClient, consoleStallMs } from '../../runtime/console-client.ts';
+import { ClientSession, CountingSeqSource, type ClientTransport } from '../../client/client-session.ts';
+import { ConsoleClient, consoleStallMs } from '../../client/console-client.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
 import { whyNoAnswer } from '../../runtime/no-answer.ts';
 import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ClientSession, CountingSeqSource, PersistentSession, type KeyValueStore } from './client-session.ts';
-import type { ConsoleReply } from './cluster-api.ts';
+import { ClientSession, CountingSeqSource } from './client-session.ts';
+import { PersistentSession, type KeyValueStore } from './persistent-session.ts';
+import type { ConsoleReply } from './types.ts';
 import { FakeClientTransport as FakeTransport, reply } from './fake-client-transport.ts';
 
 function setup(): { t: FakeTransport; s: ClientSession; replies: ConsoleReply[] } {

@@ -16,7 +16,7 @@
 import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientId, ClientReply, NodeId } from '../core/types.ts';
 import type { ClientSession, SessionProgress, SessionSubmitOptions } from './client-session.ts';
-import type { ConsoleReply, RequestProgress, SubmitOptions } from './cluster-api.ts';
+import type { ConsoleReply, RequestProgress, SubmitOptions } from './types.ts';
 
 /**
  * How long a console request may go without an answer (paused time not counted) before it is

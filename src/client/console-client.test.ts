@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientRequest } from '../core/types.ts';
 import { ClientSession, CountingSeqSource } from './client-session.ts';
-import type { ConsoleReply, RequestProgress } from './cluster-api.ts';
+import type { ConsoleReply, RequestProgress } from './types.ts';
 import { ConsoleClient, consoleStallMs } from './console-client.ts';
 import { FakeClientTransport, reply } from './fake-client-transport.ts';
 

@@ -2,9 +2,9 @@
  * TEST SUPPORT: a manual clock for the bus and the client session. Timers fire only when a test
  * advances time, in due order (ties in the order they were set).
  */
-import type { BusTimers } from './bus.ts';
+import type { Timers } from './timers.ts';
 
-export class FakeTimers implements BusTimers {
+export class FakeTimers implements Timers {
   nowMs = 0;
   private nextHandle = 1;
   private timers = new Map<number, { at: number; run: () => void }>();

@@ -4,7 +4,7 @@
  */
 import type { ClientReply, ClientReplyBody, ClientRequest, NodeId } from '../core/types.ts';
 import type { ClientTransport } from './client-session.ts';
-import { FakeTimers } from './fake-timers.ts';
+import { FakeTimers } from '../core/fake-timers.ts';
 
 export class FakeClientTransport extends FakeTimers implements ClientTransport {
   sent: ClientRequest[] = [];

@@ -9,11 +9,16 @@
  * Retries carry the same seq: a write that already took effect is answered from the session table,
  * never applied twice.
  *
- * Routing (the one redirect rule): the node believed to lead, else the next node in turn. A
- * redirect with a hint is followed at once, unless the hint names the node that sent it (then
- * the leader counts as unknown); "leader unknown" and "retry" answers wait a back-off; no answer
- * within the attempt timeout tries the next node. While the cluster is paused, timeouts do not
- * count.
+ * Routing (the one redirect rule, for the console and the simulator's clients alike): the node
+ * believed to lead, else the next node in turn (starting at a random one). A redirect with a
+ * hint is followed at once, unless the hint names the node that sent it (then the leader counts
+ * as unknown); "leader unknown" and "retry" answers wait a back-off; no answer within the
+ * attempt timeout tries the next node. While the cluster is paused, timeouts do not count.
+ * Two ways to aim at one node: a targeted request (the console's `@N`) reports whatever that
+ * node says and follows nothing; a pinned session (pinTo, for tests) keeps asking that node.
+ *
+ * Pure: transport, timers and randomness are injected. The worker cluster passes the bus and
+ * wall timers, the simulator its event queue (sim/client.ts), so the fuzzer judges this code.
  *
  * Bounded wait: with `stallAfterMs`, an operation that got no answer for that long (paused time
  * not counted) is *held*: the session stops sending, reports why through onProgress (the
@@ -25,14 +30,13 @@
 import { unreachable } from '../core/assert.ts';
 import type { KvCommand, KvResult } from '../core/kv-types.ts';
 import type { ClientId, ClientReply, ClientRequest, NodeId } from '../core/types.ts';
-import type { ConsoleReply } from './cluster-api.ts';
+import type { Timers } from '../core/timers.ts';
+import type { ConsoleReply } from './types.ts';
 
-export interface ClientTransport {
+/** How a session reaches the cluster: the bus on the page, the event queue in the simulator. */
+export interface ClientTransport extends Timers {
   send(m: ClientRequest): void;
   nodeIds(): readonly NodeId[];
-  now(): number;
-  setTimer(run: () => void, delayMs: number): unknown;
-  clearTimer(handle: unknown): void;
   isPaused(): boolean;
   /** How long to wait for an answer before trying another node (already scaled by speed). */
   attemptTimeoutMs(): number;
@@ -84,14 +88,14 @@ interface Operation {
   waitedMs: number;
   held: boolean;
   onProgress: ((progress: SessionProgress) => void) | undefined;
-  resolve: (reply: ConsoleReply) => void;
+  done: (reply: ConsoleReply) => void;
 }
 
 interface Queued {
   command: KvCommand;
   target: NodeId | undefined;
   onProgress: ((progress: SessionProgress) => void) | undefined;
-  resolve: (reply: ConsoleReply) => void;
+  done: (reply: ConsoleReply) => void;
 }
 
 export class ClientSession {
@@ -102,6 +106,8 @@ export class ClientSession {
   private current: Operation | undefined;
   private leaderHint: NodeId = 0;
   private turn: number;
+  /** Set: every attempt goes to this node and redirects are retried there (see pinTo). */
+  private pinnedTo: NodeId | undefined;
   private closed = false;
 
   constructor(
@@ -117,14 +123,29 @@ export class ClientSession {
   }
 
   submit(command: KvCommand, options: SessionSubmitOptions = {}): Promise<ConsoleReply> {
-    if (this.closed) return Promise.resolve(failure('the cluster was closed', [], 0));
+    return new Promise((resolve) => this.start(command, options, resolve));
+  }
+
+  /**
+   * submit() for hosts that cannot wait for a promise: the simulator runs a whole stretch of
+   * virtual time in one synchronous call, so `done` is called right when the answer arrives.
+   */
+  start(command: KvCommand, options: SessionSubmitOptions, done: (reply: ConsoleReply) => void): void {
+    if (this.closed) return done(failure('the cluster was closed', [], 0));
     if (this.queue.length >= this.maxQueued) {
-      return Promise.resolve(failure(`too many commands waiting (at most ${this.maxQueued}); wait for answers first`, [], 0));
+      return done(failure(`too many commands waiting (at most ${this.maxQueued}); wait for answers first`, [], 0));
     }
-    return new Promise((resolve) => {
-      this.queue.push({ command, target: options.target, onProgress: options.onProgress, resolve });
-      if (this.current === undefined) this.startNext();
-    });
+    this.queue.push({ command, target: options.target, onProgress: options.onProgress, done });
+    if (this.current === undefined) this.startNext();
+  }
+
+  /**
+   * Sends every attempt to `id`, following no redirect (undefined: route normally again). Unlike
+   * a targeted request, a pinned one keeps trying that node until it answers: tests use it to
+   * hold a request at a deposed leader, then unpin to let it find the new one.
+   */
+  pinTo(id: NodeId | undefined): void {
+    this.pinnedTo = id;
   }
 
   /** True while an operation is outstanding or queued. */
@@ -166,10 +187,12 @@ export class ClientSession {
         this.leaderHint = m.from;
         return this.finish(op, { ok: true, text: resultText(body.result), result: body.result, answeredBy: m.from });
       case 'error':
-        return this.finish(op, { ok: false, text: `(error) ${body.error.message}`, error: body.error.message, answeredBy: m.from });
+        return this.finish(op, {
+          ok: false, text: `(error) ${body.error.message}`, error: body.error.message, errorCode: body.error.code, answeredBy: m.from,
+        });
       case 'redirect':
         this.leaderHint = body.leaderHint === m.from ? 0 : body.leaderHint;
-        if (this.leaderHint !== 0) return this.send(op);
+        if (this.leaderHint !== 0 && this.pinnedTo === undefined) return this.send(op);
         return this.backOff(op);
       case 'retry':
         this.leaderHint = 0;
@@ -186,9 +209,9 @@ export class ClientSession {
     this.current = undefined;
     if (op !== undefined) {
       this.transport.clearTimer(op.timer);
-      op.resolve(failure(`${reason}; ${outcomeUnknown(op.command)}`, op.path, this.transport.now() - op.startedAt));
+      op.done(failure(`${reason}; ${outcomeUnknown(op.command)}`, op.path, this.transport.now() - op.startedAt));
     }
-    for (const queued of this.queue) queued.resolve(failure(reason, [], 0));
+    for (const queued of this.queue) queued.done(failure(reason, [], 0));
     this.queue = [];
   }
 
@@ -197,7 +220,7 @@ export class ClientSession {
     if (next === undefined) return;
     const op: Operation = {
       command: next.command, target: next.target, seq: this.seqs.next(), path: [], startedAt: this.transport.now(),
-      attempt: 0, sends: 0, timer: undefined, waitedMs: 0, held: false, onProgress: next.onProgress, resolve: next.resolve,
+      attempt: 0, sends: 0, timer: undefined, waitedMs: 0, held: false, onProgress: next.onProgress, done: next.done,
     };
     this.current = op;
     this.send(op);
@@ -273,6 +296,7 @@ export class ClientSession {
   }
 
   private chooseTarget(): NodeId {
+    if (this.pinnedTo !== undefined) return this.pinnedTo;
     if (this.leaderHint !== 0) return this.leaderHint;
     const ids = this.transport.nodeIds();
     this.turn++;
@@ -284,7 +308,7 @@ export class ClientSession {
     op.attempt++;
     this.current = undefined;
     const text = reply.text !== '' ? reply.text : `(error) ${reply.error ?? 'failed'}`;
-    op.resolve({ ...reply, text, path: op.path.slice(), latencyMs: this.transport.now() - op.startedAt });
+    op.done({ ...reply, text, path: op.path.slice(), latencyMs: this.transport.now() - op.startedAt });
     this.startNext();
   }
 }
@@ -320,68 +344,6 @@ export function resultText(result: KvResult): string {
 
 function quote(value: string | null): string {
   return value === null ? '(nil)' : JSON.stringify(value);
-}
-
-const SESSION_KEY = 'raft-kv-playground:console-session';
-
-/** Where the console's session lives: localStorage when the page has it, memory otherwise. */
-export interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-/**
- * One of the console's sessions: its client id and its highest seq, kept across page reloads so
- * the cluster's session table (which survives the reload in IndexedDB) never sees a seq reused.
- * The console pipelines through several sessions; slot 0 keeps the key older pages used.
- */
-export class PersistentSession implements SeqSource {
-  readonly clientId: ClientId;
-  private seq: number;
-  private readonly key: string;
-
-  constructor(
-    private readonly store: KeyValueStore | undefined,
-    random: () => number,
-    slot = 0,
-  ) {
-    this.key = slot === 0 ? SESSION_KEY : `${SESSION_KEY}:${slot}`;
-    const saved = readSession(store, this.key);
-    this.clientId = saved?.clientId ?? `console-${randomSuffix(random)}`;
-    this.seq = saved?.seq ?? 0;
-    this.save();
-  }
-
-  next(): number {
-    this.seq++;
-    this.save();
-    return this.seq;
-  }
-
-  private save(): void {
-    try {
-      this.store?.setItem(this.key, JSON.stringify({ clientId: this.clientId, seq: this.seq }));
-    } catch {
-      // Storage full or refused: the session still works for this page; the cluster page warns.
-    }
-  }
-}
-
-function readSession(store: KeyValueStore | undefined, key: string): { clientId: string; seq: number } | undefined {
-  try {
-    const raw = store?.getItem(key);
-    if (raw === null || raw === undefined) return undefined;
-    const parsed = JSON.parse(raw) as { clientId?: unknown; seq?: unknown };
-    if (typeof parsed.clientId !== 'string' || !/^console-[a-z0-9]+$/.test(parsed.clientId)) return undefined;
-    if (typeof parsed.seq !== 'number' || !Number.isInteger(parsed.seq) || parsed.seq < 0) return undefined;
-    return { clientId: parsed.clientId, seq: parsed.seq };
-  } catch {
-    return undefined;
-  }
-}
-
-function randomSuffix(random: () => number): string {
-  return Math.floor(random() * 36 ** 8).toString(36).padStart(8, '0');
 }
 
 /** A seq source for sessions that need not survive the page (benchmark clients). */
