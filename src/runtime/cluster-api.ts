@@ -3,7 +3,7 @@
  * talks to a `ClusterController`; the runtime implements it. All data here is plain and
  * structured-clone safe. Documented in docs/runtime.md.
  */
-import type { KvCommand, KvResult } from '../core/kv-types.ts';
+import type { KvCommand } from '../core/kv-types.ts';
 import type { MessageType, NodeId, Role } from '../core/types.ts';
 
 export type NodeCount = 3 | 5 | 7;
