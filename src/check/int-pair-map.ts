@@ -1,5 +1,5 @@
 import { assert } from '../core/assert.ts';
-import { mixPair } from './hash-mix.ts';
+import { mixPair } from '../core/hash-mix.ts';
 
 /** What `get` returns for a missing pair. */
 export const MISSING = -1;

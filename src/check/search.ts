@@ -1,7 +1,7 @@
 import { assert } from '../core/assert.ts';
 import { HEAD, NIL, type EventList } from './event-list.ts';
 import { LinearizationCache } from './linearization-cache.ts';
-import { mix32 } from './hash-mix.ts';
+import { mix32 } from '../core/hash-mix.ts';
 import { REJECTED, type CompiledModel } from './model.ts';
 import { NO_TWIN } from './unknown-twins.ts';
 

@@ -14,7 +14,7 @@
 import { unreachable } from '../core/assert.ts';
 import { KvNode } from '../core/node.ts';
 import type { DurableState } from '../core/types.ts';
-import { SeededRng } from '../sim/random.ts';
+import { SeededRng } from '../core/rng.ts';
 import { DurableStorage, StorageFailure, storageStopText } from './durable-storage.ts';
 import type { NodeStorage } from './idb-storage.ts';
 import { LimitNode } from './limit-node.ts';

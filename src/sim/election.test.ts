@@ -1,7 +1,7 @@
 /** Leader election scenarios (the classic Raft lab suite, on the deterministic simulator). */
 import { describe, expect, it } from 'vitest';
 import { Simulation } from './simulation.ts';
-import { SeededRng } from './random.ts';
+import { SeededRng } from '../core/rng.ts';
 import { assertNoViolation, expectNoLeader, expectOneLeader, leadersOfHighestTerm } from './testing.ts';
 
 describe('election', () => {

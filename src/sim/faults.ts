@@ -13,7 +13,7 @@
 import { assert, unreachable } from '../core/assert.ts';
 import type { NodeId } from '../core/types.ts';
 import { DEFAULT_NETWORK, type NetworkOptions } from './network.ts';
-import { SeededRng, deriveSeed } from './random.ts';
+import { SeededRng, deriveSeed } from '../core/rng.ts';
 
 export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];

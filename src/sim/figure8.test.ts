@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OperationHandle } from './client.ts';
-import { SeededRng } from './random.ts';
+import { SeededRng } from '../core/rng.ts';
 import { Simulation, type SimulationOptions } from './simulation.ts';
 import { assertNoViolation, expectConverged, expectDone, expectOneLeader, fail } from './testing.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BugName } from '../core/bugs.ts';
 import type { FaultAction } from './faults.ts';
 import { FaultRunner, faultTargetOf } from './fuzz-fault-runner.ts';
-import { SeededRng } from './random.ts';
+import { SeededRng } from '../core/rng.ts';
 import { Simulation } from './simulation.ts';
 import { Workload } from './workload.ts';
 

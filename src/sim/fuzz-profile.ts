@@ -5,7 +5,7 @@
  */
 import type { BugName } from '../core/bugs.ts';
 import { DEFAULT_FAULT_TIMING, type FaultScheduleOptions } from './faults.ts';
-import { SeededRng, deriveSeed } from './random.ts';
+import { SeededRng, deriveSeed } from '../core/rng.ts';
 import type { RaftTuning } from './simulation.ts';
 import type { WorkloadOptions } from './workload.ts';
 

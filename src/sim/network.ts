@@ -6,7 +6,7 @@
  */
 import { messageSizeBytes } from '../core/message-size.ts';
 import type { Message, MessageType, NodeId } from '../core/types.ts';
-import type { SeededRng } from './random.ts';
+import type { SeededRng } from '../core/rng.ts';
 
 export interface NetworkOptions {
   dropRate: number;

@@ -19,7 +19,7 @@ import { FaultSchedule, type FaultKind, type FaultStep } from './faults.ts';
 import { FaultRunner, faultTargetOf } from './fuzz-fault-runner.ts';
 import { scenarioProfile } from './fuzz-profile.ts';
 import { EventBudget, EventBudgetExceeded } from './fuzz-event-budget.ts';
-import { SeededRng, deriveSeed } from './random.ts';
+import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { Simulation, type SimulationStats } from './simulation.ts';
 import type { InvariantViolation } from './invariants.ts';
 import { DEFAULT_NETWORK } from './network.ts';

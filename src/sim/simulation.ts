@@ -19,7 +19,7 @@ import { EventQueue } from './event-queue.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { InvariantChecker, type InvariantViolation } from './invariants.ts';
 import { Network, type NetworkOptions, type NetworkStats } from './network.ts';
-import { SeededRng, deriveSeed } from './random.ts';
+import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { TraceBuffer, type TraceEvent } from './trace.ts';
 
 export type RaftTuning = Partial<Omit<RaftConfig, 'id' | 'voters' | 'bug'>>;

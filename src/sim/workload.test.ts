@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from './random.ts';
+import { SeededRng } from '../core/rng.ts';
 import { Simulation } from './simulation.ts';
 import { Workload } from './workload.ts';
 

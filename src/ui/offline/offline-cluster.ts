@@ -18,7 +18,7 @@ import type { Entry, Message, NodeId } from '../../core/types.ts';
 import { SimClient } from '../../sim/client.ts';
 import { EventQueue } from '../../sim/event-queue.ts';
 import { HistoryRecorder } from '../../sim/history-recorder.ts';
-import { SeededRng, deriveSeed } from '../../sim/random.ts';
+import { SeededRng, deriveSeed } from '../../core/rng.ts';
 import {
   KV_VIEW_KEYS,
   LOG_TAIL_ENTRIES,
