@@ -1,0 +1,51 @@
+/**
+ * Runs every scenario script in src/raft/testdata/ (format: script-format.ts, commands:
+ * script-cluster.ts) and compares each command's output with the script's. `UPDATE=1 npx vitest
+ * run src/fuzz/scenario-scripts.test.ts` rewrites the expected output instead: review the diff.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScriptCluster } from './script-cluster.ts';
+import { formatScript, parseScript } from './script-format.ts';
+
+const dir = join(import.meta.dirname, '..', 'raft', 'testdata');
+const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+const update = process.env.UPDATE === '1';
+
+describe('scenario scripts', () => {
+  it('there are at least 15', () => {
+    expect(files.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(files)('%s', (file) => {
+    const path = join(dir, file);
+    const blocks = parseScript(readFileSync(path, 'utf8'));
+    const cluster = new ScriptCluster();
+    const outputs = blocks.map((b) => cluster.run(b.command));
+    if (update) return writeFileSync(path, formatScript(blocks, outputs));
+    for (const [k, b] of blocks.entries()) {
+      expect(outputs[k]!.join('\n'), `${file}:${b.line} ${b.command}`).toBe(b.expected.join('\n'));
+    }
+  });
+});
+
+describe('script format', () => {
+  it('keeps comments and rewrites outputs', () => {
+    const blocks = parseScript('# hello\nstatus\n----\nold\n\nmailbox\n----\n');
+    expect(blocks.map((b) => [b.comments, b.command, b.expected, b.line])).toEqual([[['# hello'], 'status', ['old'], 2], [[], 'mailbox', [], 6]]);
+    expect(formatScript(blocks, [['new'], ['(empty)']])).toBe('# hello\nstatus\n----\nnew\n\nmailbox\n----\n(empty)\n');
+  });
+
+  it('a command without ---- is an error naming the line', () => {
+    expect(() => parseScript('status\nlog 1\n')).toThrow(/line 2: expected "----" after the command "status"/);
+  });
+
+  it('a bad command is reported as its output', () => {
+    const c = new ScriptCluster();
+    expect(c.run('frobnicate')).toEqual(['error: unknown command "frobnicate"']);
+    c.run('add-nodes 3');
+    expect(c.run('campaign 9')).toEqual(['error: no node 9 (nodes 1 to 3)']);
+    expect(c.run('deliver colour=red')).toEqual(['error: unknown filter "colour" (from, to, type, count)']);
+  });
+});

@@ -1,0 +1,360 @@
+/**
+ * Runs scenario-script commands (script-format.ts) against real KvNodes with nothing in
+ * between: no clock, no random delays. Messages wait in one mailbox until a command delivers
+ * or drops them, so a script says exactly which message arrives when, and the output lists
+ * every message sent and every change of role, term and commit, one per line.
+ *
+ * Commands (IDS is `1`, `1,3` or `all`; filters are `from=IDS to=IDS type=A,B count=N`):
+ *   add-nodes N [prevote=false] [checkquorum=false] [bug=NAME] [seed=S]
+ *   tick IDS [N]        tick-election ID      tick-heartbeat ID       campaign ID
+ *   set ID KEY VALUE [client=C seq=S]      get ID KEY [client=C seq=S]
+ *   deliver [filters]   drop [filters]        stabilize
+ *   crash ID   restart ID   wipe ID   hold-disk ID   sync-disk ID
+ *   partition IDS IDS... isolate ID   heal
+ *   status   log ID   kv ID   mailbox
+ */
+import { assert } from '../core/assert.ts';
+import { BUG_NAMES, isBugName, type BugName } from '../core/bugs.ts';
+import type { KvCommand } from '../core/kv-types.ts';
+import { NodeLoop } from '../core/node-loop.ts';
+import { KvNode, type NodeStatus } from '../core/node.ts';
+import { DEFAULT_RAFT_TUNING } from '../core/raft.ts';
+import { SeededRng, deriveSeed } from '../core/rng.ts';
+import { MemoryStorage } from '../core/storage.ts';
+import type { Message, NodeId } from '../core/types.ts';
+import { entryLine, messageLine } from './script-message.ts';
+
+interface ScriptNode {
+  id: NodeId;
+  storage: MemoryStorage;
+  node: KvNode | undefined;
+  loop: NodeLoop | undefined;
+  restarts: number;
+  /** hold-disk: writes stay staged (a crash loses them) until sync-disk. */
+  diskHeld: boolean;
+  waitingForDisk: (() => void)[];
+}
+
+interface Filter {
+  from?: Set<number>;
+  to?: Set<number>;
+  types?: Set<string>;
+  count?: number;
+}
+
+/** A command the script got wrong: reported as the command's output, so the diff shows it. */
+class ScriptError extends Error {}
+
+const MAX_STABILIZE_ROUNDS = 200;
+
+export class ScriptCluster {
+  private nodes: ScriptNode[] = [];
+  private mailbox: Message[] = [];
+  /** Cut links as "a-b" (both directions). */
+  private cuts = new Set<string>();
+  private seqs = new Map<string, number>();
+  private options = { preVote: true, checkQuorum: true, bug: undefined as BugName | undefined, seed: 1 };
+  private out: string[] = [];
+  private indent = '';
+
+  /** Runs one command line and returns its output lines. */
+  run(command: string): string[] {
+    this.out = [];
+    this.indent = '';
+    const [name, ...args] = command.split(/\s+/);
+    try {
+      this.dispatch(name ?? '', args);
+    } catch (e) {
+      if (!(e instanceof ScriptError)) throw e;
+      this.out.push(`error: ${e.message}`);
+    }
+    return this.out;
+  }
+
+  private dispatch(name: string, args: string[]): void {
+    const positional = args.filter((a) => !a.includes('='));
+    const named = new Map(args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]));
+    switch (name) {
+      case 'add-nodes': return this.addNodes(whole(positional[0], 'node count'), named);
+      case 'tick': return this.tick(this.ids(positional[0]), positional[1] === undefined ? 1 : whole(positional[1], 'tick count'));
+      case 'tick-election': return this.tickElection(this.id(positional[0]));
+      case 'tick-heartbeat': return this.tick([this.id(positional[0])], DEFAULT_RAFT_TUNING.heartbeatIntervalTicks);
+      case 'campaign': return this.input(this.id(positional[0]), (n) => n.raft.forceElectionTimeout());
+      case 'set': return this.request(positional, named, (key, value) => ({ op: 'set', key, value: value ?? required('value') }));
+      case 'get': return this.request(positional, named, (key) => ({ op: 'get', key }));
+      case 'deliver': return this.deliver(this.filter(named));
+      case 'drop': return this.drop(this.filter(named));
+      case 'stabilize': return this.stabilize();
+      case 'crash': return this.crash(this.up(this.id(positional[0])));
+      case 'restart': return this.restart(this.id(positional[0]));
+      case 'wipe': return this.wipe(this.id(positional[0]));
+      case 'hold-disk': return void (this.node(this.id(positional[0])).diskHeld = true);
+      case 'sync-disk': return this.syncDisk(this.node(this.id(positional[0])));
+      case 'partition': return this.partition(positional.map((g) => this.ids(g)));
+      case 'isolate': return this.partition([[this.id(positional[0])], this.nodes.map((n) => n.id).filter((id) => id !== Number(positional[0]))]);
+      case 'heal': return void this.cuts.clear();
+      case 'status': return this.status();
+      case 'log': return this.log(this.id(positional[0]));
+      case 'kv': return this.kv(this.id(positional[0]));
+      case 'mailbox': return void this.out.push(...(this.mailbox.length === 0 ? ['(empty)'] : this.mailbox.map(messageLine)));
+      default: throw new ScriptError(`unknown command "${name}"`);
+    }
+  }
+
+  // ---- Nodes ------------------------------------------------------------------------------------
+
+  private addNodes(count: number, named: Map<string, string>): void {
+    if (this.nodes.length > 0) throw new ScriptError('add-nodes runs once, first');
+    const bug = named.get('bug');
+    if (bug !== undefined && !isBugName(bug)) throw new ScriptError(`unknown bug "${bug}" (one of ${BUG_NAMES.join(', ')})`);
+    this.options = {
+      preVote: named.get('prevote') !== 'false', checkQuorum: named.get('checkquorum') !== 'false', bug,
+      seed: named.has('seed') ? whole(named.get('seed'), 'seed') : 1,
+    };
+    for (let id = 1; id <= count; id++) {
+      this.nodes.push({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [] });
+    }
+    for (const n of this.nodes) this.start(n);
+    this.status();
+  }
+
+  private start(n: ScriptNode): void {
+    const voters = this.nodes.map((m) => m.id);
+    const { preVote, checkQuorum, bug, seed } = this.options;
+    const rng = new SeededRng(deriveSeed(seed, n.id, n.restarts));
+    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, id: n.id, voters, preVote, checkQuorum, bug }, n.storage.load(), rng);
+    n.node = node;
+    n.loop = new NodeLoop(node, {
+      persist: (batch, done) => {
+        n.storage.write(batch);
+        if (!n.diskHeld) return (n.storage.sync(), done());
+        n.waitingForDisk.push(done);
+      },
+      send: (messages) => this.send(messages),
+    }, bug);
+  }
+
+  private crash(n: ScriptNode): void {
+    n.loop!.stop();
+    n.storage.crash();
+    n.node = undefined;
+    n.loop = undefined;
+    n.waitingForDisk = [];
+    n.diskHeld = false;
+    this.out.push(`n${n.id}: down`);
+  }
+
+  private restart(id: NodeId): void {
+    const n = this.node(id);
+    if (n.node !== undefined) throw new ScriptError(`n${id} is running`);
+    n.restarts++;
+    this.start(n);
+    const s = n.node!.status();
+    this.out.push(`n${id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}`);
+  }
+
+  private wipe(id: NodeId): void {
+    const n = this.node(id);
+    if (n.node !== undefined) this.crash(n);
+    n.storage.wipe();
+    this.out.push(`n${id}: disk wiped`);
+    this.restart(id);
+  }
+
+  private syncDisk(n: ScriptNode): void {
+    n.diskHeld = false;
+    n.storage.sync();
+    const waiting = n.waitingForDisk;
+    n.waitingForDisk = [];
+    this.observe(n, () => {
+      for (const done of waiting) done();
+    });
+  }
+
+  // ---- Inputs -----------------------------------------------------------------------------------
+
+  /** Feeds one input to a running node, then prints what it sent and how it changed. */
+  private input(id: NodeId, feed: (node: KvNode) => void): void {
+    const n = this.up(id);
+    this.observe(n, () => {
+      feed(n.node!);
+      n.loop!.run();
+    });
+  }
+
+  private observe(n: ScriptNode, act: () => void): void {
+    const before = n.node?.status();
+    act();
+    const after = n.node?.status();
+    if (before !== undefined && after !== undefined) this.printChanges(before, after);
+  }
+
+  private printChanges(a: NodeStatus, b: NodeStatus): void {
+    const p = `${this.indent}n${b.id}:`;
+    if (a.role !== b.role) this.out.push(`${p} ${a.role} -> ${b.role} (term ${b.term})`);
+    else if (a.term !== b.term) this.out.push(`${p} term ${a.term} -> ${b.term}`);
+    if (a.commitIndex !== b.commitIndex) this.out.push(`${p} commit ${a.commitIndex} -> ${b.commitIndex}`);
+  }
+
+  private send(messages: Message[]): void {
+    for (const m of messages) {
+      this.out.push(`${this.indent}send ${messageLine(m)}`);
+      // Replies go to clients, which scripts do not model: the line above is all they get.
+      if (m.type !== 'ClientReply') this.mailbox.push(m);
+    }
+  }
+
+  private tick(ids: NodeId[], times: number): void {
+    for (const id of ids) for (let k = 0; k < times; k++) this.input(id, (n) => n.tick());
+  }
+
+  /** Ticks until the node's election timer runs out (a leader: its CheckQuorum check). */
+  private tickElection(id: NodeId): void {
+    const n = this.up(id).node!;
+    const { elapsed, timeout } = n.raft.electionTimerTicks();
+    const times = Math.max(1, timeout - elapsed);
+    this.out.push(`(${times} ticks)`);
+    this.tick([id], times);
+  }
+
+  private request(positional: string[], named: Map<string, string>, command: (key: string, value: string | undefined) => KvCommand): void {
+    const id = this.id(positional[0]);
+    const key = positional[1] ?? required('key');
+    const client = named.get('client') ?? 'c1';
+    const seq = named.has('seq') ? whole(named.get('seq'), 'seq') : (this.seqs.get(client) ?? 0) + 1;
+    this.seqs.set(client, Math.max(seq, this.seqs.get(client) ?? 0));
+    this.input(id, (n) => n.step({ type: 'ClientRequest', from: client, to: id, seq, command: command(key, positional[2]) }));
+  }
+
+  // ---- The network ------------------------------------------------------------------------------
+
+  private deliver(filter: Filter): void {
+    const chosen = this.take(filter);
+    for (const m of chosen) {
+      this.out.push(messageLine(m));
+      this.indent = '  ';
+      const fate = this.fate(m);
+      if (fate !== undefined) this.out.push(`  (dropped: ${fate})`);
+      else this.input(m.to as NodeId, (n) => n.step(m));
+      this.indent = '';
+    }
+    if (chosen.length === 0) this.out.push('(nothing to deliver)');
+  }
+
+  private drop(filter: Filter): void {
+    const chosen = this.take(filter);
+    for (const m of chosen) this.out.push(`dropped ${messageLine(m)}`);
+    if (chosen.length === 0) this.out.push('(nothing to drop)');
+  }
+
+  /** Delivers until no message is left (each round delivers what the last one sent). */
+  private stabilize(): void {
+    for (let round = 0; round < MAX_STABILIZE_ROUNDS && this.mailbox.length > 0; round++) this.deliver({});
+    if (this.mailbox.length > 0) this.out.push(`(still ${this.mailbox.length} messages after ${MAX_STABILIZE_ROUNDS} rounds)`);
+  }
+
+  /** Removes and returns the mailbox messages matching the filter, oldest first. */
+  private take(filter: Filter): Message[] {
+    const chosen: Message[] = [];
+    const kept: Message[] = [];
+    for (const m of this.mailbox) {
+      const matches = (filter.count === undefined || chosen.length < filter.count)
+        && (filter.from === undefined || filter.from.has(m.from as number))
+        && (filter.to === undefined || filter.to.has(m.to as number))
+        && (filter.types === undefined || filter.types.has(m.type));
+      (matches ? chosen : kept).push(m);
+    }
+    this.mailbox = kept;
+    return chosen;
+  }
+
+  /** Why a message cannot arrive, or undefined when it can. */
+  private fate(m: Message): string | undefined {
+    const to = m.to as NodeId;
+    if (this.cuts.has(`${m.from}-${to}`)) return `${m.from}->${to} is cut`;
+    if (this.node(to).node === undefined) return `n${to} is down`;
+    return undefined;
+  }
+
+  private partition(groups: NodeId[][]): void {
+    this.cuts.clear();
+    for (const [g, group] of groups.entries()) {
+      for (const other of groups.slice(g + 1)) {
+        for (const a of group) for (const b of other) this.cuts.add(`${a}-${b}`).add(`${b}-${a}`);
+      }
+    }
+    this.out.push(`partition ${groups.map((g) => `{${g.join(',')}}`).join(' ')}`);
+  }
+
+  // ---- Views ------------------------------------------------------------------------------------
+
+  private status(): void {
+    for (const n of this.nodes) {
+      const s = n.node?.status();
+      if (s === undefined) {
+        this.out.push(`n${n.id}: down`);
+        continue;
+      }
+      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}`);
+    }
+  }
+
+  private log(id: NodeId): void {
+    const n = this.node(id);
+    const entries = n.node?.raft.log.all() ?? n.storage.load().entries;
+    this.out.push(...(entries.length === 0 ? ['(empty log)'] : entries.map(entryLine)));
+  }
+
+  private kv(id: NodeId): void {
+    const data = [...this.up(id).node!.kv.data].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.out.push(...(data.length === 0 ? ['(empty)'] : data.map(([k, v]) => `${k}=${v}`)));
+  }
+
+  // ---- Arguments --------------------------------------------------------------------------------
+
+  private filter(named: Map<string, string>): Filter {
+    const filter: Filter = {};
+    for (const [key, value] of named) {
+      if (key === 'from') filter.from = new Set(this.ids(value));
+      else if (key === 'to') filter.to = new Set(this.ids(value));
+      else if (key === 'type') filter.types = new Set(value.split(','));
+      else if (key === 'count') filter.count = whole(value, 'count');
+      else throw new ScriptError(`unknown filter "${key}" (from, to, type, count)`);
+    }
+    return filter;
+  }
+
+  private ids(text: string | undefined): NodeId[] {
+    if (text === 'all') return this.nodes.map((n) => n.id);
+    return (text ?? required('node ids')).split(',').map((t) => this.id(t));
+  }
+
+  private id(text: string | undefined): NodeId {
+    const id = whole(text, 'node id');
+    this.node(id);
+    return id;
+  }
+
+  private node(id: NodeId): ScriptNode {
+    const n = this.nodes[id - 1];
+    if (n === undefined) throw new ScriptError(`no node ${id} (nodes 1 to ${this.nodes.length})`);
+    return n;
+  }
+
+  private up(id: NodeId): ScriptNode {
+    const n = this.node(id);
+    if (n.node === undefined) throw new ScriptError(`n${id} is down`);
+    assert(n.loop !== undefined, 'a running node has a loop');
+    return n;
+  }
+}
+
+function whole(text: string | undefined, what: string): number {
+  const n = Number(text);
+  if (text === undefined || !Number.isSafeInteger(n) || n < 0) throw new ScriptError(`${what}: expected a whole number, got "${text ?? ''}"`);
+  return n;
+}
+
+function required(what: string): never {
+  throw new ScriptError(`missing ${what}`);
+}
