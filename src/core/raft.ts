@@ -398,6 +398,7 @@ export class Raft {
     }
     const lastCovered = Math.max(m.prevLogIndex, this.log.appendFromLeader(m.entries, this.config.bug !== 'no-truncate'));
     if (this.config.bug !== 'no-truncate') this.durableIndex = Math.min(this.durableIndex, this.log.firstUnstable() - 1);
+    assert(this.log.lastIndex() >= this.commitIndex, `an append truncated committed entries (commit ${this.commitIndex}, last ${this.log.lastIndex()})`);
     this.advanceCommit(Math.min(m.commit, lastCovered));
     this.send(this.appendResponse(m.from, true, lastCovered, m.prevLogIndex, 0, 0));
   }
@@ -428,7 +429,14 @@ export class Raft {
   }
 
   private advanceCommit(index: number): void {
-    if (index > this.commitIndex) this.commitIndex = index;
+    if (index > this.commitIndex) this.setCommit(index);
+  }
+
+  /** The one place commitIndex moves: forward only, and never past the end of the log. */
+  private setCommit(index: number): void {
+    assert(index > this.commitIndex, `commit index moves back from ${this.commitIndex} to ${index}`);
+    assert(index <= this.log.lastIndex(), `commit index ${index} beyond the last index ${this.log.lastIndex()}`);
+    this.commitIndex = index;
   }
 
   private appendResponse(
@@ -556,7 +564,7 @@ export class Raft {
     if (index <= this.commitIndex) return;
     // Figure 8: an entry of an earlier term on a majority can still be overwritten.
     if (this.log.term(index) !== this.term && this.config.bug !== 'commit-old-term') return;
-    this.commitIndex = index;
+    this.setCommit(index);
     // Followers learn the new commit index from the next append or heartbeat (at most one
     // heartbeat interval away): no extra round of empty appends just to announce it.
     if (this.reads.releaseDeferred(this.commitIndex)) {
