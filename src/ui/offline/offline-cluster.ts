@@ -20,7 +20,6 @@ import { EventQueue } from '../../sim/event-queue.ts';
 import { HistoryRecorder } from '../../sim/history-recorder.ts';
 import { SeededRng, deriveSeed } from '../../core/rng.ts';
 import {
-  KV_VIEW_KEYS,
   LOG_TAIL_ENTRIES,
   type ClusterConfig,
   type ClusterController,
@@ -37,6 +36,7 @@ import { ClientSession, CountingSeqSource, type ClientTransport } from '../../cl
 import { ConsoleClient, consoleStallMs } from '../../client/console-client.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
 import { whyNoAnswer } from '../../runtime/no-answer.ts';
+import { KvListing, raftNodeView } from '../../runtime/node-view.ts';
 import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';
 
 export const OFFLINE_DEFAULTS: ClusterConfig = {
@@ -78,6 +78,7 @@ interface OfflineNode {
   /** role:term last reported, and commit index last reported. */
   lastRoleKey: string;
   lastCommit: number;
+  kvListing: KvListing;
 }
 
 export class OfflineCluster implements ClusterController {
@@ -198,7 +199,7 @@ export class OfflineCluster implements ClusterController {
     this.clientCuts = new Set();
     this.nodes = Array.from({ length: count }, (_, k) => ({
       id: k + 1, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0,
-      error: undefined, lastRoleKey: '', lastCommit: 0,
+      error: undefined, lastRoleKey: '', lastCommit: 0, kvListing: new KvListing(),
     }));
     for (const n of this.nodes) this.start(n);
     const generation = this.generation;
@@ -243,6 +244,7 @@ export class OfflineCluster implements ClusterController {
   private start(n: OfflineNode): void {
     n.epoch++;
     n.error = undefined;
+    n.kvListing = new KvListing(); // its cache is keyed by applied index, which starts over
     const epoch = n.epoch;
     const rng = new SeededRng(deriveSeed(this.seed, this.generation, n.id, n.restarts));
     const raft = {
@@ -415,21 +417,9 @@ export class OfflineCluster implements ClusterController {
         logTail: tail(durable.entries), kv: [], kvSize: 0,
       };
     }
-    const raft = node.raft;
-    const timer = raft.electionTimerTicks();
-    const keys = [...node.kv.data.keys()].sort().slice(0, KV_VIEW_KEYS);
-    return {
-      ...base, role: raft.role, alive: true, term: raft.term, vote: raft.vote, leaderId: raft.leaderId,
-      commitIndex: raft.commitIndex, appliedIndex: node.kv.appliedIndex, lastIndex: raft.log.lastIndex(),
-      electionElapsedTicks: timer.elapsed, electionTimeoutTicks: timer.timeout,
-      votes: raft.votesReceived(),
-      progress: [...raft.progress].map(([peer, pr]) => ({
-        peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
-      })),
-      logTail: tail(raft.log.all()),
-      kv: keys.map((k) => [k, node.kv.data.get(k)!] as [string, string]),
-      kvSize: node.kv.data.size,
-    };
+    // The same view the worker builds, from the same node: only where the disk lives differs.
+    const view = raftNodeView(node, { hardState: hard, lastIndex: durable.entries.length }, 'memory', n.kvListing);
+    return n.error ? { ...view, error: n.error } : view;
   }
 
   subscribe(listener: (events: ClusterEvent[]) => void): () => void {
