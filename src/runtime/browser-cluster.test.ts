@@ -208,4 +208,23 @@ describe('BrowserCluster', () => {
     await until(() => leaderOf(cluster), 'a leader in the new cluster');
     expect((await cluster.submit({ op: 'get', key: 'old' })).text).toBe('(nil)');
   });
+
+  it('newCluster answers the old cluster\'s unfinished requests and forgets its leader (#17 item 3)', async () => {
+    const s = setup();
+    const cluster = start(s, defaultConfig({ ...fast, nodes: 5 }));
+    await until(() => leaderOf(cluster), 'a leader');
+    // The session learns who leads the old cluster.
+    expect((await cluster.submit({ op: 'set', key: 'warm', value: '1' })).ok).toBe(true);
+    cluster.pause();
+    const pending = cluster.submit({ op: 'set', key: 'old', value: '1' }, { onProgress: () => undefined });
+    await cluster.newCluster(3);
+    cluster.resume();
+    const reply = await pending;
+    expect(reply.ok).toBe(false);
+    expect(reply.error).toMatch(/^the cluster was replaced; the outcome is unknown/);
+    await until(() => leaderOf(cluster), 'a leader in the new cluster');
+    const get = await cluster.submit({ op: 'get', key: 'old' });
+    expect(get.text).toBe('(nil)');
+    expect(get.path.every((id) => id >= 1 && id <= 3)).toBe(true);
+  });
 });

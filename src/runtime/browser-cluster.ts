@@ -270,6 +270,18 @@ export class BrowserCluster implements ClusterController {
     });
   }
 
+  /**
+   * Nothing of the old cluster may reach the new one: its unfinished requests (a retry would
+   * write into the new cluster) and its sessions' leader hints (nodes that may not exist any
+   * more). They are answered with the reason, and fresh sessions take over, as in the offline
+   * cluster. The client ids and seqs live on in localStorage: a new cluster has no session table.
+   */
+  private replaceConsole(reason: string): void {
+    this.console.close(reason);
+    for (const id of this.console.clientIds()) this.clients.delete(id);
+    this.console = this.openConsole();
+  }
+
   /** A client session of its own (the benchmark's clients). Not part of ClusterController. */
   openClient(id: string): ClientSession {
     if (this.clients.has(id)) throw new Error(`client ${id} exists`);
@@ -307,6 +319,7 @@ export class BrowserCluster implements ClusterController {
     const next = { ...this.config, nodes };
     validateConfig(next);
     for (const slot of this.slots) this.takeDown(slot, undefined);
+    this.replaceConsole('the cluster was replaced');
     this.config = next;
     this.bus.reset(this.nodeIds());
     this.slots = [];
