@@ -166,6 +166,23 @@ describe('BrowserCluster', () => {
     expect(reply.answeredBy).not.toBe(leader);
   });
 
+  it('a write sent to a node cut off from the majority says it could not commit, and why (#17 item 5)', async () => {
+    const s = setup();
+    const cluster = start(s);
+    const leader = await until(() => leaderOf(cluster), 'a leader');
+    cluster.isolate(leader);
+    const isolated = await cluster.submit({ op: 'set', key: 'x', value: '1' }, { target: leader });
+    expect(isolated.ok).toBe(false);
+    expect(isolated.error).toBe(`n${leader} could not commit it: it is cut off from the majority: it reaches 1 of 3 nodes and a majority is 2 (and the console cannot reach it); the outcome is unknown until n${leader} rejoins (the write may still take effect, once)`);
+    // Cut off from the others but not from the console (a node dragged away): it answers, and
+    // whatever it answers, it could not commit.
+    cluster.heal();
+    const next = await until(() => leaderOf(cluster), 'a leader after healing');
+    cluster.partition([[next], [1, 2, 3].filter((id) => id !== next)]);
+    const dragged = await cluster.submit({ op: 'set', key: 'x', value: '2' }, { target: next });
+    expect(dragged.error).toMatch(new RegExp(`^n${next} could not commit it: it is cut off from the majority: it reaches 1 of 3 nodes and a majority is 2; `));
+  });
+
   it('pause stops ticks and delivery; step delivers one message', async () => {
     const s = setup();
     const cluster = start(s);

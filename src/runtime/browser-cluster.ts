@@ -20,7 +20,7 @@ import type {
 } from './cluster-api.ts';
 import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
 import { EventStream } from './event-stream.ts';
-import { whyNoAnswer } from './no-answer.ts';
+import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from './no-answer.ts';
 import { downView } from './node-view.ts';
 import { PROTOCOL_VERSION, nodeDbName, protocolProblem, type Durability, type HostToWorker, type WorkerMode, type WorkerToHost } from './protocol.ts';
 
@@ -514,11 +514,17 @@ export class BrowserCluster implements ClusterController {
       // motion everything takes 1/speed longer.
       attemptTimeoutMs: () => (1000 + 4 * this.config.network.delayMs[1] + 2 * this.config.tickMs * this.config.heartbeatIntervalTicks) / this.config.speed,
       backoffMs: () => (2 * this.config.tickMs) / this.config.speed,
-      whyNoAnswer: () => whyNoAnswer({
-        nodes: this.slots.map((slot) => ({ id: slot.id, running: slot.status === 'up', role: slot.view.role, term: slot.view.term })),
-        linked: (a, b) => this.bus.canReach(a, b),
-        clientReaches: (id) => this.bus.canReach(id, 'console') && this.bus.canReach('console', id),
-      }),
+      whyNoAnswer: () => whyNoAnswer(this.picture()),
+      cutOffFromMajority: (id) => cutOffFromMajority(this.picture(), id),
+    };
+  }
+
+  /** Who runs, who leads, which links are cut: what no-answer.ts explains a silence from. */
+  private picture(): ClusterPicture {
+    return {
+      nodes: this.slots.map((slot) => ({ id: slot.id, running: slot.status === 'up', role: slot.view.role, term: slot.view.term })),
+      linked: (a, b) => this.bus.canReach(a, b),
+      clientReaches: (id) => this.bus.canReach(id, 'console') && this.bus.canReach('console', id),
     };
   }
 

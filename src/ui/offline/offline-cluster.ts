@@ -36,7 +36,7 @@ import {
 import { ClientSession, CountingSeqSource, type ClientTransport } from '../../runtime/client-session.ts';
 import { ConsoleClient, consoleStallMs } from '../../runtime/console-client.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
-import { whyNoAnswer } from '../../runtime/no-answer.ts';
+import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from '../../runtime/no-answer.ts';
 import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';
 
 export const OFFLINE_DEFAULTS: ClusterConfig = {
@@ -232,11 +232,17 @@ export class OfflineCluster implements ClusterController {
       isPaused: () => false,
       attemptTimeoutMs: () => CLIENT_TIMEOUT_TICKS * this.config.tickMs,
       backoffMs: () => 2 * this.config.tickMs,
-      whyNoAnswer: () => whyNoAnswer({
-        nodes: this.nodes.map((n) => ({ id: n.id, running: n.node !== undefined, role: n.node?.raft.role ?? 'crashed', term: n.node?.raft.term ?? 0 })),
-        linked: (a, b) => this.canReach(a, b),
-        clientReaches: (id) => !this.clientCuts.has(id),
-      }),
+      whyNoAnswer: () => whyNoAnswer(this.picture()),
+      cutOffFromMajority: (id) => cutOffFromMajority(this.picture(), id),
+    };
+  }
+
+  /** Who runs, who leads, which links are cut: what no-answer.ts explains a silence from. */
+  private picture(): ClusterPicture {
+    return {
+      nodes: this.nodes.map((n) => ({ id: n.id, running: n.node !== undefined, role: n.node?.raft.role ?? 'crashed', term: n.node?.raft.term ?? 0 })),
+      linked: (a, b) => this.canReach(a, b),
+      clientReaches: (id) => !this.clientCuts.has(id),
     };
   }
 
