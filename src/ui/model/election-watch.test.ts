@@ -15,6 +15,9 @@ describe('watch an election', () => {
     const won = advanceWatch(phase, [node(1, 'leader', 3), node(2, 'crashed', 2), node(3, 'follower', 3)]);
     expect(won).toEqual({ kind: 'elected', leader: 1, term: 3, restarted: 2 });
     expect(watchCaption(won)).toBe('n1 won the election: it leads term 3. n2 was restarted from its disk and follows it. Drag Speed to the right for real time.');
+    // The restarted node catches up: still the same caption; a later term makes it stale: gone.
+    expect(advanceWatch(won, [node(1, 'leader', 3), node(2, 'follower', 3), node(3, 'follower', 3)])).toBe(won);
+    expect(advanceWatch(won, [node(1, 'follower', 4), node(2, 'follower', 4), node(3, 'follower', 3)])).toEqual({ kind: 'idle' });
   });
 
   it('without a leader it waits for the first one', () => {

@@ -43,6 +43,8 @@ export function advanceWatch(phase: WatchPhase, nodes: readonly Node[]): WatchPh
   if (phase.kind === 'first' && leader !== undefined && leader.term > phase.after) {
     return { kind: 'elected', leader: leader.id, term: leader.term, restarted: undefined };
   }
+  // The caption names the winner: once another term begins it would be stale, so it goes.
+  if (phase.kind === 'elected' && nodes.some((n) => n.alive && n.term > phase.term)) return { kind: 'idle' };
   return phase;
 }
 

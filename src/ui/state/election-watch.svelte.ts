@@ -24,7 +24,7 @@ export class ElectionWatch {
   /** Called with every snapshot while the page runs. */
   observe(): void {
     const before = this.phase;
-    if (before.kind !== 'electing' && before.kind !== 'first') return;
+    if (before.kind === 'idle' || before.kind === 'refused') return;
     const next = advanceWatch(before, this.store.snapshot.nodes);
     if (next === before) return;
     this.phase = next;
