@@ -44,6 +44,8 @@ export interface ClientTransport extends Timers {
   backoffMs(): number;
   /** Why the cluster may not be answering, in one sentence (for a held operation). */
   whyNoAnswer?(): string;
+  /** Why this node cannot commit (cut off from the majority), or undefined (for `@N` requests). */
+  cutOffFromMajority?(id: NodeId): string | undefined;
 }
 
 export interface SeqSource {
@@ -239,7 +241,7 @@ export class ClientSession {
       const waitMs = 2 * this.transport.attemptTimeoutMs();
       this.arm(op, waitMs, () => this.finish(op, {
         ok: false, text: '',
-        error: `no answer from n${target} within ${(waitMs / 1000).toFixed(1)} s: ${outcomeUnknown(op.command)}`,
+        error: this.cannotCommit(op, target, 'unknown') ?? `no answer from n${target} within ${(waitMs / 1000).toFixed(1)} s: ${outcomeUnknown(op.command)}`,
       }));
     } else {
       this.arm(op, this.transport.attemptTimeoutMs(), () => {
@@ -255,10 +257,25 @@ export class ClientSession {
     const body = m.body;
     if (body.kind === 'redirect') {
       const hint = body.leaderHint === 0 || body.leaderHint === m.from ? 'it does not know the leader' : `it points to n${body.leaderHint}`;
-      return this.finish(op, { ok: false, text: '', error: `n${m.from} is not the leader: ${hint}`, answeredBy: m.from });
+      const error = this.cannotCommit(op, m.from, `it is not the leader (${hint}), so it did not take the write`) ?? `n${m.from} is not the leader: ${hint}`;
+      return this.finish(op, { ok: false, text: '', error, answeredBy: m.from });
     }
     const reason = body.kind === 'retry' ? body.reason : 'no answer';
-    this.finish(op, { ok: false, text: '', error: `n${m.from} could not finish it (${reason}): ${outcomeUnknown(op.command)}`, answeredBy: m.from });
+    const error = this.cannotCommit(op, m.from, 'unknown') ?? `n${m.from} could not finish it (${reason}): ${outcomeUnknown(op.command)}`;
+    this.finish(op, { ok: false, text: '', error, answeredBy: m.from });
+  }
+
+  /**
+   * A write sent to one node cut off from the majority: say that it could not commit, and why.
+   * The outcome: a follower that redirected did not take it; otherwise the node may have appended
+   * it as leader, and it commits only if that node leads a majority again once it rejoins.
+   */
+  private cannotCommit(op: Operation, node: NodeId, outcome: 'unknown' | string): string | undefined {
+    if (op.command.op === 'get' || op.command.op === 'keys') return undefined;
+    const why = this.transport.cutOffFromMajority?.(node);
+    if (why === undefined) return undefined;
+    const after = outcome === 'unknown' ? `the outcome is unknown until n${node} rejoins (the write may still take effect, once)` : outcome;
+    return `n${node} could not commit it: ${why}; ${after}`;
   }
 
   private backOff(op: Operation): void {

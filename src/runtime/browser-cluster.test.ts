@@ -166,6 +166,23 @@ describe('BrowserCluster', () => {
     expect(reply.answeredBy).not.toBe(leader);
   });
 
+  it('a write sent to a node cut off from the majority says it could not commit, and why (#17 item 5)', async () => {
+    const s = setup();
+    const cluster = start(s);
+    const leader = await until(() => leaderOf(cluster), 'a leader');
+    cluster.isolate(leader);
+    const isolated = await cluster.submit({ op: 'set', key: 'x', value: '1' }, { target: leader });
+    expect(isolated.ok).toBe(false);
+    expect(isolated.error).toBe(`n${leader} could not commit it: it is cut off from the majority: it reaches 1 of 3 nodes and a majority is 2 (and the console cannot reach it); the outcome is unknown until n${leader} rejoins (the write may still take effect, once)`);
+    // Cut off from the others but not from the console (a node dragged away): it answers, and
+    // whatever it answers, it could not commit.
+    cluster.heal();
+    const next = await until(() => leaderOf(cluster), 'a leader after healing');
+    cluster.partition([[next], [1, 2, 3].filter((id) => id !== next)]);
+    const dragged = await cluster.submit({ op: 'set', key: 'x', value: '2' }, { target: next });
+    expect(dragged.error).toMatch(new RegExp(`^n${next} could not commit it: it is cut off from the majority: it reaches 1 of 3 nodes and a majority is 2; `));
+  });
+
   it('pause stops ticks and delivery; step delivers one message', async () => {
     const s = setup();
     const cluster = start(s);
@@ -207,5 +224,24 @@ describe('BrowserCluster', () => {
     expect(JSON.parse(s.store.data.get(CONFIG_KEY)!).config.nodes).toBe(5);
     await until(() => leaderOf(cluster), 'a leader in the new cluster');
     expect((await cluster.submit({ op: 'get', key: 'old' })).text).toBe('(nil)');
+  });
+
+  it('newCluster answers the old cluster\'s unfinished requests and forgets its leader (#17 item 3)', async () => {
+    const s = setup();
+    const cluster = start(s, defaultConfig({ ...fast, nodes: 5 }));
+    await until(() => leaderOf(cluster), 'a leader');
+    // The session learns who leads the old cluster.
+    expect((await cluster.submit({ op: 'set', key: 'warm', value: '1' })).ok).toBe(true);
+    cluster.pause();
+    const pending = cluster.submit({ op: 'set', key: 'old', value: '1' }, { onProgress: () => undefined });
+    await cluster.newCluster(3);
+    cluster.resume();
+    const reply = await pending;
+    expect(reply.ok).toBe(false);
+    expect(reply.error).toMatch(/^the cluster was replaced; the outcome is unknown/);
+    await until(() => leaderOf(cluster), 'a leader in the new cluster');
+    const get = await cluster.submit({ op: 'get', key: 'old' });
+    expect(get.text).toBe('(nil)');
+    expect(get.path.every((id) => id >= 1 && id <= 3)).toBe(true);
   });
 });

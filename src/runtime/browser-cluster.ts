@@ -22,7 +22,7 @@ import type {
 } from './cluster-api.ts';
 import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
 import { EventStream } from './event-stream.ts';
-import { whyNoAnswer } from './no-answer.ts';
+import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from './no-answer.ts';
 import { downView } from './node-view.ts';
 import { PROTOCOL_VERSION, nodeDbName, protocolProblem, type Durability, type HostToWorker, type WorkerMode, type WorkerToHost } from './protocol.ts';
 
@@ -272,6 +272,18 @@ export class BrowserCluster implements ClusterController {
     });
   }
 
+  /**
+   * Nothing of the old cluster may reach the new one: its unfinished requests (a retry would
+   * write into the new cluster) and its sessions' leader hints (nodes that may not exist any
+   * more). They are answered with the reason, and fresh sessions take over, as in the offline
+   * cluster. The client ids and seqs live on in localStorage: a new cluster has no session table.
+   */
+  private replaceConsole(reason: string): void {
+    this.console.close(reason);
+    for (const id of this.console.clientIds()) this.clients.delete(id);
+    this.console = this.openConsole();
+  }
+
   /** A client session of its own (the benchmark's clients). Not part of ClusterController. */
   openClient(id: string): ClientSession {
     if (this.clients.has(id)) throw new Error(`client ${id} exists`);
@@ -309,6 +321,7 @@ export class BrowserCluster implements ClusterController {
     const next = { ...this.config, nodes };
     validateConfig(next);
     for (const slot of this.slots) this.takeDown(slot, undefined);
+    this.replaceConsole('the cluster was replaced');
     this.config = next;
     this.bus.reset(this.nodeIds());
     this.slots = [];
@@ -503,11 +516,17 @@ export class BrowserCluster implements ClusterController {
       // motion everything takes 1/speed longer.
       attemptTimeoutMs: () => (1000 + 4 * this.config.network.delayMs[1] + 2 * this.config.tickMs * this.config.heartbeatIntervalTicks) / this.config.speed,
       backoffMs: () => (2 * this.config.tickMs) / this.config.speed,
-      whyNoAnswer: () => whyNoAnswer({
-        nodes: this.slots.map((slot) => ({ id: slot.id, running: slot.status === 'up', role: slot.view.role, term: slot.view.term })),
-        linked: (a, b) => this.bus.canReach(a, b),
-        clientReaches: (id) => this.bus.canReach(id, 'console') && this.bus.canReach('console', id),
-      }),
+      whyNoAnswer: () => whyNoAnswer(this.picture()),
+      cutOffFromMajority: (id) => cutOffFromMajority(this.picture(), id),
+    };
+  }
+
+  /** Who runs, who leads, which links are cut: what no-answer.ts explains a silence from. */
+  private picture(): ClusterPicture {
+    return {
+      nodes: this.slots.map((slot) => ({ id: slot.id, running: slot.status === 'up', role: slot.view.role, term: slot.view.term })),
+      linked: (a, b) => this.bus.canReach(a, b),
+      clientReaches: (id) => this.bus.canReach(id, 'console') && this.bus.canReach('console', id),
     };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeId, Role } from '../core/types.ts';
-import { whyNoAnswer } from './no-answer.ts';
+import { cutOffFromMajority, whyNoAnswer } from './no-answer.ts';
 
 type Node = { id: NodeId; running: boolean; role: Role | 'crashed'; term: number };
 const up = (id: NodeId, role: Role = 'follower', term = 2): Node => ({ id, running: true, role, term });
@@ -31,5 +31,16 @@ describe('whyNoAnswer', () => {
   it('says an election is still to be won, or that messages must be lost', () => {
     expect(whyNoAnswer(picture([up(1, 'candidate'), up(2), up(3)]))).toBe('no leader yet: 3 of 3 nodes are running, but no election has been won so far');
     expect(whyNoAnswer(picture([up(1, 'leader'), up(2), up(3)]))).toBe('n1 leads and reaches a majority, but no answer came back in time (messages lost or delayed)');
+  });
+});
+
+describe('cutOffFromMajority', () => {
+  it('says why an isolated node cannot commit, and nothing for a node with a majority', () => {
+    const isolated = picture([up(1, 'leader'), up(2), up(3)], [[1, 2], [1, 3]], [1]);
+    expect(cutOffFromMajority(isolated, 1)).toBe('it is cut off from the majority: it reaches 1 of 3 nodes and a majority is 2 (and the console cannot reach it)');
+    expect(cutOffFromMajority(isolated, 2)).toBeUndefined();
+    const dragged = picture([up(1), up(2), up(3), up(4), up(5)], [[1, 3], [1, 4], [1, 5], [2, 3], [2, 4], [2, 5]]);
+    expect(cutOffFromMajority(dragged, 2)).toBe('it is cut off from the majority: it reaches 2 of 5 nodes and a majority is 3');
+    expect(cutOffFromMajority(picture([down(1), up(2), up(3)]), 1)).toBeUndefined();
   });
 });

@@ -37,3 +37,20 @@ export function whyNoAnswer(picture: ClusterPicture): string {
   if (reach < majority) return `n${leader.id} believes it leads but reaches only ${reach} of ${n} nodes, so it cannot commit; ${need}`;
   return `n${leader.id} leads and reaches a majority, but no answer came back in time (messages lost or delayed)`;
 }
+
+/**
+ * Why one node cannot commit anything, or undefined when it can reach a majority (or is not
+ * running: then there is nothing to say about its network). For a request sent to that node only
+ * (`@N`): Raft commits an entry once a majority has it, so a node cut off from the majority
+ * cannot commit, whatever it answers.
+ */
+export function cutOffFromMajority(picture: ClusterPicture, id: NodeId): string | undefined {
+  const n = picture.nodes.length;
+  const majority = quorumSize(n);
+  const self = picture.nodes.find((x) => x.id === id);
+  if (self === undefined || !self.running) return undefined;
+  const reach = picture.nodes.filter((x) => x.running && (x.id === id || (picture.linked(id, x.id) && picture.linked(x.id, id)))).length;
+  if (reach >= majority) return undefined;
+  const console = picture.clientReaches(id) ? '' : ' (and the console cannot reach it)';
+  return `it is cut off from the majority: it reaches ${reach} of ${n} nodes and a majority is ${majority}${console}`;
+}

@@ -35,7 +35,7 @@ import {
 import { ClientSession, CountingSeqSource, type ClientTransport } from '../../client/client-session.ts';
 import { ConsoleClient, consoleStallMs } from '../../client/console-client.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
-import { whyNoAnswer } from '../../runtime/no-answer.ts';
+import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from '../../runtime/no-answer.ts';
 import { KvListing, raftNodeView } from '../../runtime/node-view.ts';
 import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';
 
@@ -233,11 +233,17 @@ export class OfflineCluster implements ClusterController {
       isPaused: () => false,
       attemptTimeoutMs: () => CLIENT_TIMEOUT_TICKS * this.config.tickMs,
       backoffMs: () => 2 * this.config.tickMs,
-      whyNoAnswer: () => whyNoAnswer({
-        nodes: this.nodes.map((n) => ({ id: n.id, running: n.node !== undefined, role: n.node?.raft.role ?? 'crashed', term: n.node?.raft.term ?? 0 })),
-        linked: (a, b) => this.canReach(a, b),
-        clientReaches: (id) => !this.clientCuts.has(id),
-      }),
+      whyNoAnswer: () => whyNoAnswer(this.picture()),
+      cutOffFromMajority: (id) => cutOffFromMajority(this.picture(), id),
+    };
+  }
+
+  /** Who runs, who leads, which links are cut: what no-answer.ts explains a silence from. */
+  private picture(): ClusterPicture {
+    return {
+      nodes: this.nodes.map((n) => ({ id: n.id, running: n.node !== undefined, role: n.node?.raft.role ?? 'crashed', term: n.node?.raft.term ?? 0 })),
+      linked: (a, b) => this.canReach(a, b),
+      clientReaches: (id) => !this.clientCuts.has(id),
     };
   }
 

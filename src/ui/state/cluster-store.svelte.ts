@@ -319,7 +319,9 @@ export class ClusterStore {
     this.act(() => this.controller.dropMessage(id), 'action', 'Message dropped.');
   }
 
+  /** Replaces the cluster; auto-writes pause for the swap and go on at the same rate on the new one. */
   async newCluster(nodes: NodeCount): Promise<void> {
+    const rate = this.loadRate;
     this.setLoad(0);
     try {
       await this.controller.newCluster(nodes);
@@ -334,7 +336,9 @@ export class ClusterStore {
     this.pull(this.scheduler.now());
     this.seedHistory(this.scheduler.now());
     this.generation++;
-    this.announcer.say('action', `New cluster of ${nodes} nodes.`);
+    this.setLoad(rate);
+    const writes = rate > 0 ? ` Auto-writes go on at ${rate} per second.` : '';
+    this.announcer.say('action', `New cluster of ${nodes} nodes.${writes}`);
   }
 
   hasNode(id: number): boolean {

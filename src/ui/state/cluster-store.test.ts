@@ -111,6 +111,23 @@ describe('ClusterStore with the offline cluster', () => {
     expect(store.generation).toBe(generation + 1);
     expect(store.timeline.marks).toEqual([]);
   });
+
+  it('auto-writes keep running on the new cluster, and the announcement says so (#17 item 3)', async () => {
+    const { store, until, advance, settle } = setup();
+    until(() => store.leader !== undefined);
+    store.setLoad(10);
+    await settle(store.newCluster(3));
+    expect(store.loadRate).toBe(10);
+    // The auto-writer awaits its replies: let promises settle while virtual time runs.
+    for (let t = 0; t < 20_000 && (store.leader?.commitIndex ?? 0) <= 3; t += 48) {
+      advance(48);
+      for (let k = 0; k < 5; k++) await Promise.resolve();
+    }
+    expect(store.leader?.commitIndex ?? 0).toBeGreaterThan(3);
+    expect(store.loadError).toBe('');
+    expect(store.announcement).toContain('Auto-writes go on at 10 per second.');
+    store.setLoad(0);
+  });
 });
 
 describe('ConsoleState', () => {
