@@ -1,6 +1,6 @@
 /**
  * CI's bounded fuzz: a few hundred seeds of the default scenario through the real command and
- * its worker threads (the known-bad variant checks are src/sim/fuzz-bugs.test.ts). A failure
+ * its worker threads (the known-bad variant checks are src/fuzz/fuzz-bugs.test.ts). A failure
  * here prints every failing seed with the `npm run sim` command that replays it.
  */
 import { execFile } from 'node:child_process';

@@ -1,11 +1,11 @@
 /**
  * `npm run fuzz -- --seeds 1000 [--from S] [--bug NAME] [--list-bugs]`: many seeded simulations
- * in parallel on every core. The logic is src/sim/fuzz-command.ts; this file only connects it to
+ * in parallel on every core. The logic is src/cli/fuzz-command.ts; this file only connects it to
  * the process (worker threads running src/cli/fuzz-worker.ts, the terminal).
  */
-import { runFuzzCommand } from '../sim/fuzz-command.ts';
-import { defaultWorkerCount, workerSeedRunner } from '../sim/fuzz-pool.ts';
-import { barProgress, plainProgress } from '../sim/fuzz-progress.ts';
+import { runFuzzCommand } from './fuzz-command.ts';
+import { defaultWorkerCount, workerSeedRunner } from './fuzz-pool.ts';
+import { barProgress, plainProgress } from './fuzz-progress.ts';
 
 const workerUrl = new URL('./fuzz-worker.ts', import.meta.url);
 

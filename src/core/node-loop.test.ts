@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KvNode } from './node.ts';
+import { KvNode } from '../raft/node.ts';
 import { NodeLoop } from './node-loop.ts';
 import type { StorageBatch } from './storage.ts';
 import type { Message } from './types.ts';

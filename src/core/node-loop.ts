@@ -9,7 +9,7 @@
  * the node keeps accepting input; the next Ready waits for this one.
  */
 import type { BugName } from './bugs.ts';
-import type { KvNode } from './node.ts';
+import type { ProtocolNode } from './protocol-node.ts';
 import { isEmptyBatch, type StorageBatch } from './storage.ts';
 import type { Message, Ready } from './types.ts';
 
@@ -26,7 +26,7 @@ export class NodeLoop {
   private stopped = false;
 
   constructor(
-    private readonly node: KvNode,
+    private readonly node: ProtocolNode,
     private readonly io: NodeIo,
     private readonly bug?: BugName,
   ) {}

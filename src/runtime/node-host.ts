@@ -12,7 +12,7 @@
  * not silently recreated: the node refuses to start and says that Wipe would start it empty.
  */
 import { unreachable } from '../core/assert.ts';
-import { KvNode } from '../core/node.ts';
+import { KvNode } from '../raft/node.ts';
 import type { DurableState } from '../core/types.ts';
 import { SeededRng } from '../core/rng.ts';
 import { DurableStorage, StorageFailure, storageStopText } from './durable-storage.ts';

@@ -7,7 +7,7 @@
  * batch leave the worker after the state they promise is durable. (A batch that only moves the
  * volatile commit index is not waited for: see persister.ts.)
  */
-import type { KvNode } from '../core/node.ts';
+import type { KvNode } from '../raft/node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import type { Message } from '../core/types.ts';
 import type { EntryView, NodeView } from './cluster-api.ts';

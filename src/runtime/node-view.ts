@@ -3,7 +3,7 @@
  * that are not running (on the main thread). Bounded: at most LOG_TAIL_ENTRIES log entries and
  * KV_VIEW_KEYS keys per view.
  */
-import type { KvNode } from '../core/node.ts';
+import type { KvNode } from '../raft/node.ts';
 import type { NodeId } from '../core/types.ts';
 import { KV_VIEW_KEYS, LOG_TAIL_ENTRIES, type NodeView, type StorageMode } from './cluster-api.ts';
 import type { DurableSummary } from './idb-storage.ts';

@@ -9,7 +9,7 @@
  * A violation is recorded (the first one wins) rather than thrown, so the simulator can report it
  * with the seed that replays it.
  */
-import type { KvNode } from '../core/node.ts';
+import type { KvNode } from '../raft/node.ts';
 import type { Entry, EntryData, NodeId, Ready } from '../core/types.ts';
 
 export interface InvariantViolation {

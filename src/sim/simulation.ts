@@ -8,8 +8,8 @@
  */
 import { AssertionError, assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
-import { DEFAULT_RAFT_TUNING, type RaftConfig } from '../core/raft.ts';
-import { KvNode } from '../core/node.ts';
+import { DEFAULT_RAFT_TUNING, type RaftConfig } from '../raft/raft.ts';
+import { KvNode } from '../raft/node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
 import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';

@@ -10,8 +10,8 @@
  */
 import { assert } from '../../core/assert.ts';
 import type { KvCommand } from '../../core/kv-types.ts';
-import { DEFAULT_RAFT_TUNING } from '../../core/raft.ts';
-import { KvNode } from '../../core/node.ts';
+import { DEFAULT_RAFT_TUNING } from '../../raft/raft.ts';
+import { KvNode } from '../../raft/node.ts';
 import { NodeLoop } from '../../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../../core/storage.ts';
 import type { Entry, Message, NodeId } from '../../core/types.ts';

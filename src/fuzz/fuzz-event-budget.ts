@@ -6,7 +6,7 @@
  * bad seed stays cheap and is reported as a liveness failure.
  */
 import { assert } from '../core/assert.ts';
-import type { Simulation } from './simulation.ts';
+import type { Simulation } from '../sim/simulation.ts';
 
 export const MAX_EVENTS_PER_SECOND = 40_000;
 

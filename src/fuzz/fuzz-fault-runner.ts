@@ -5,15 +5,15 @@
  * actually happened.
  */
 import { unreachable } from '../core/assert.ts';
-import type { NodeStatus } from '../core/node.ts';
+import type { NodeStatus } from '../raft/node.ts';
 import type { NodeId, Role } from '../core/types.ts';
 import type { FaultAction, FaultSchedule, FaultStep } from './faults.ts';
 import { BounceVoters } from './fuzz-bounce-voters.ts';
 import { NO_ACTIONS, type EventWatch } from './fuzz-event-watch.ts';
 import { Figure8 } from './fuzz-figure8.ts';
 import { PowerLoss } from './fuzz-power-loss.ts';
-import type { NetworkOptions } from './network.ts';
-import type { Simulation } from './simulation.ts';
+import type { NetworkOptions } from '../sim/network.ts';
+import type { Simulation } from '../sim/simulation.ts';
 
 /** The part of the Simulation a fault schedule drives. */
 export interface FaultTarget {

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { unreachable } from '../core/assert.ts';
-import { checkHistory, type CheckResult } from './check-history.ts';
-import { formatExplanation } from './explanation-text.ts';
-import type { History } from './history.ts';
-import type { ModelName } from './model.ts';
-import { HISTORY_FORMATS, modelForFormat, parseHistoryFile, type HistoryFormat } from './parse/parse-history-file.ts';
+import { checkHistory, type CheckResult } from '../check/check-history.ts';
+import { formatExplanation } from '../check/explanation-text.ts';
+import type { History } from '../check/history.ts';
+import type { ModelName } from '../check/model.ts';
+import { HISTORY_FORMATS, modelForFormat, parseHistoryFile, type HistoryFormat } from '../check/parse/parse-history-file.ts';
 
 /**
  * `npm run check -- FILE [--format json|jepsen-etcd|porcupine-kv] [--time-budget-ms N]`, as a

@@ -10,8 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assert } from '../core/assert.ts';
-import { toSeedResult, workerDiedResult, type SeedResult } from './fuzz-seed-result.ts';
-import { runScenario, type ScenarioOptions } from './run-scenario.ts';
+import { toSeedResult, workerDiedResult, type SeedResult } from '../fuzz/fuzz-seed-result.ts';
+import { runScenario, type ScenarioOptions } from '../fuzz/run-scenario.ts';
 
 /** What a worker is asked: one seed of this scenario. */
 export interface SeedRequest {

@@ -10,10 +10,10 @@
  */
 import { parseArgs } from 'node:util';
 import { BUG_DESCRIPTIONS, BUG_NAMES } from '../core/bugs.ts';
-import { SCENARIO_FLAGS_USAGE, SCENARIO_FLAG_SPECS, scenarioFlagsFrom, wholeNumber, type ScenarioFlags } from './fuzz-cli-options.ts';
+import { FUZZ_DEFAULT_OPS, SCENARIO_FLAGS_USAGE, SCENARIO_FLAG_SPECS, scenarioFlagsFrom, wholeNumber, type ScenarioFlags } from '../fuzz/fuzz-cli-options.ts';
 import type { SeedRunner } from './fuzz-pool.ts';
 import type { FuzzProgress } from './fuzz-progress.ts';
-import type { SeedResult } from './fuzz-seed-result.ts';
+import type { SeedResult } from '../fuzz/fuzz-seed-result.ts';
 
 export interface FuzzCommandIo {
   out(line: string): void;
@@ -25,8 +25,6 @@ export interface FuzzCommandIo {
 }
 
 export const FUZZ_EXIT_CODES = { ok: 0, violations: 1, 'bad-arguments': 2, unknown: 3 } as const;
-/** Per seed; 1000 seeds of this take about a minute on two cores (docs/fuzzing.md). */
-export const FUZZ_DEFAULT_OPS = 1000;
 export const FUZZ_DEFAULT_SEEDS = 100;
 /** Failing seeds beyond this many get one line each (summary and replay) instead of a full report. */
 const FULL_REPORTS = 5;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../core/rng.ts';
-import { Simulation } from './simulation.ts';
+import { Simulation } from '../sim/simulation.ts';
 import { Workload } from './workload.ts';
 
 function run(seed: number, ops: number): { sim: Simulation; workload: Workload } {

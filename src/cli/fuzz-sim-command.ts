@@ -8,9 +8,9 @@
  * out of its time budget and nothing else failed).
  */
 import { parseArgs } from 'node:util';
-import { SCENARIO_FLAGS_USAGE, SCENARIO_FLAG_SPECS, scenarioFlagsFrom, wholeNumber } from './fuzz-cli-options.ts';
-import { failureReport, summaryLine } from './fuzz-report.ts';
-import { runScenario, type ScenarioOptions, type ScenarioReport } from './run-scenario.ts';
+import { SCENARIO_FLAGS_USAGE, SCENARIO_FLAG_SPECS, scenarioFlagsFrom, wholeNumber } from '../fuzz/fuzz-cli-options.ts';
+import { failureReport, summaryLine } from '../fuzz/fuzz-report.ts';
+import { runScenario, type ScenarioOptions, type ScenarioReport } from '../fuzz/run-scenario.ts';
 
 export interface SimCommandIo {
   out(line: string): void;

@@ -6,9 +6,12 @@
 import { BUG_NAMES, isBugName } from '../core/bugs.ts';
 import { FAULT_KINDS, isFaultKind, type FaultKind } from './faults.ts';
 import { DEFAULT_SCENARIO, type ScenarioOptions } from './run-scenario.ts';
-import { MAX_NODES } from './simulation.ts';
+import { MAX_NODES } from '../sim/simulation.ts';
 
 /** parseArgs option specs for the shared flags. */
+/** `npm run fuzz` ops per seed; 1000 seeds of this take about two minutes on two cores (docs/fuzzing.md). */
+export const FUZZ_DEFAULT_OPS = 1000;
+
 export const SCENARIO_FLAG_SPECS = {
   nodes: { type: 'string' },
   ops: { type: 'string' },

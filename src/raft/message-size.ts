@@ -1,5 +1,5 @@
 import { entrySizeBytes } from './log.ts';
-import type { Message } from './types.ts';
+import type { Message } from '../core/types.ts';
 
 /** An estimate of a message's size on the wire, for statistics and byte limits. */
 export function messageSizeBytes(m: Message): number {

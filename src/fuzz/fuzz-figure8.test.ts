@@ -3,7 +3,7 @@ import type { BugName } from '../core/bugs.ts';
 import type { FaultAction } from './faults.ts';
 import { FaultRunner, faultTargetOf } from './fuzz-fault-runner.ts';
 import { SeededRng } from '../core/rng.ts';
-import { Simulation } from './simulation.ts';
+import { Simulation } from '../sim/simulation.ts';
 import { Workload } from './workload.ts';
 
 /**

@@ -7,7 +7,7 @@
  * in the core, which reshuffles every run, is unlikely to push a variant past it.
  */
 import type { BugName } from '../core/bugs.ts';
-import { FUZZ_DEFAULT_OPS } from './fuzz-command.ts';
+import { FUZZ_DEFAULT_OPS } from './fuzz-cli-options.ts';
 import { DEFAULT_SCENARIO } from './run-scenario.ts';
 
 export interface BugBound {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCheckCommand, type CommandIo } from './check-command.ts';
-import { get, history, set } from './testing/history-builder.ts';
+import { get, history, set } from '../check/testing/history-builder.ts';
 
 interface Run {
   code: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RaftLog } from './log.ts';
-import type { Entry } from './types.ts';
+import type { Entry } from '../core/types.ts';
 
 const noop = { type: 'noop' } as const;
 const entries = (...terms: number[]): Entry[] => terms.map((term, k) => ({ index: k + 1, term, data: noop }));

@@ -6,7 +6,7 @@
 import type { BugName } from '../core/bugs.ts';
 import { DEFAULT_FAULT_TIMING, type FaultScheduleOptions } from './faults.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
-import type { RaftTuning } from './simulation.ts';
+import type { RaftTuning } from '../sim/simulation.ts';
 import type { WorkloadOptions } from './workload.ts';
 
 export interface ScenarioProfile {

@@ -1,4 +1,4 @@
-import { assert } from './assert.ts';
+import { assert } from '../core/assert.ts';
 
 /**
  * ReadIndex bookkeeping on the leader. A read is answered only after the leader has proved it

@@ -3,7 +3,7 @@
  * strike at a precise moment (right after a vote, right after a commit). The fuzzer's runner
  * asks each active watch what is due and applies it between two events.
  */
-import type { NodeStatus } from '../core/node.ts';
+import type { NodeStatus } from '../raft/node.ts';
 import type { NodeId, Role } from '../core/types.ts';
 import type { FaultAction } from './faults.ts';
 

@@ -3,7 +3,7 @@ import { BUG_NAMES } from '../core/bugs.ts';
 import { FUZZ_EXIT_CODES, runFuzzCommand, type FuzzCommandIo } from './fuzz-command.ts';
 import { runSeedsInline, type SeedRunner } from './fuzz-pool.ts';
 import { plainProgress } from './fuzz-progress.ts';
-import type { SeedResult } from './fuzz-seed-result.ts';
+import type { SeedResult } from '../fuzz/fuzz-seed-result.ts';
 
 function io(runner: SeedRunner = runSeedsInline): FuzzCommandIo & { stdout: string[]; stderr: string[]; workers: number[] } {
   const stdout: string[] = [];

@@ -12,7 +12,7 @@
  */
 import { assert, unreachable } from '../core/assert.ts';
 import type { NodeId } from '../core/types.ts';
-import { DEFAULT_NETWORK, type NetworkOptions } from './network.ts';
+import { DEFAULT_NETWORK, type NetworkOptions } from '../sim/network.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 
 export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay'] as const;

@@ -20,10 +20,10 @@ import { FaultRunner, faultTargetOf } from './fuzz-fault-runner.ts';
 import { scenarioProfile } from './fuzz-profile.ts';
 import { EventBudget, EventBudgetExceeded } from './fuzz-event-budget.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
-import { Simulation, type SimulationStats } from './simulation.ts';
-import type { InvariantViolation } from './invariants.ts';
-import { DEFAULT_NETWORK } from './network.ts';
-import type { TraceEvent } from './trace.ts';
+import { Simulation, type SimulationStats } from '../sim/simulation.ts';
+import type { InvariantViolation } from '../sim/invariants.ts';
+import { DEFAULT_NETWORK } from '../sim/network.ts';
+import type { TraceEvent } from '../sim/trace.ts';
 import { Workload } from './workload.ts';
 
 export interface ScenarioOptions {

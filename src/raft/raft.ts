@@ -16,13 +16,13 @@
  *
  * Assertions guard every invariant; a failed one throws and the host crashes this node.
  */
-import { assert, unreachable } from './assert.ts';
-import type { BugName } from './bugs.ts';
+import { assert, unreachable } from '../core/assert.ts';
+import type { BugName } from '../core/bugs.ts';
 import { RaftLog } from './log.ts';
 import { Progress } from './progress.ts';
-import { majorityIndex, quorumSize } from './quorum.ts';
+import { majorityIndex, quorumSize } from '../core/quorum.ts';
 import { ReadIndexQueue } from './read-index.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 import type {
   AppendEntries,
   AppendEntriesResp,
@@ -37,7 +37,7 @@ import type {
   Role,
   VoteRequest,
   VoteResponse,
-} from './types.ts';
+} from '../core/types.ts';
 
 export interface RaftConfig {
   id: NodeId;

@@ -1,7 +1,7 @@
 /** Direct tests of protocol rules, one message at a time (the simulator covers whole scenarios). */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RAFT_TUNING, Raft, type RaftConfig } from './raft.ts';
-import type { Entry, RaftMessage, VoteRequest } from './types.ts';
+import type { Entry, RaftMessage, VoteRequest } from '../core/types.ts';
 
 const fixedRng = { int: (min: number) => min };
 const noop = { type: 'noop' } as const;

@@ -14,7 +14,7 @@
  */
 import { assert } from '../core/assert.ts';
 import type { KvCommand } from '../core/kv-types.ts';
-import type { OperationHandle, SimClient } from './client.ts';
+import type { OperationHandle, SimClient } from '../sim/client.ts';
 import type { SeededRng } from '../core/rng.ts';
 
 export interface WorkloadOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBudget, EventBudgetExceeded } from './fuzz-event-budget.ts';
 import { summaryLine } from './fuzz-report.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioReport } from './run-scenario.ts';
-import { Simulation } from './simulation.ts';
+import { Simulation } from '../sim/simulation.ts';
 
 /** Everything but wall-clock measurements. */
 function comparable(report: ScenarioReport): unknown {

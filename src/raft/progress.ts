@@ -1,4 +1,4 @@
-import { assert } from './assert.ts';
+import { assert } from '../core/assert.ts';
 
 /**
  * What a leader knows about one follower's log.

@@ -12,12 +12,13 @@
  * Follows the same Ready/advance contract as Raft (see raft.ts); advance() also applies the
  * committed entries to the KV store and queues client replies for the next Ready.
  */
-import { assert } from './assert.ts';
-import type { KvCommand } from './kv-types.ts';
-import { KvStore, validateCommand } from './kv.ts';
+import { assert } from '../core/assert.ts';
+import type { ProtocolNode } from '../core/protocol-node.ts';
+import type { KvCommand } from '../core/kv-types.ts';
+import { KvStore, validateCommand } from '../core/kv.ts';
 import { DEFAULT_RAFT_TUNING, Raft, type RaftConfig } from './raft.ts';
-import type { Rng } from './rng.ts';
-import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready, Role } from './types.ts';
+import type { Rng } from '../core/rng.ts';
+import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready, Role } from '../core/types.ts';
 
 export type NodeConfig = Pick<RaftConfig, 'id' | 'voters'> &
   Partial<Omit<RaftConfig, 'id' | 'voters'>> & {
@@ -48,7 +49,8 @@ interface PendingRead {
   command: KvCommand & { op: 'get' | 'keys' };
 }
 
-export class KvNode {
+/** A Raft KV server: a ProtocolNode (see core/protocol-node.ts). */
+export class KvNode implements ProtocolNode {
   readonly raft: Raft;
   readonly kv: KvStore;
   private readonly maxPendingWrites: number;

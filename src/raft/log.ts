@@ -1,5 +1,5 @@
-import { assert } from './assert.ts';
-import type { Entry } from './types.ts';
+import { assert } from '../core/assert.ts';
+import type { Entry } from '../core/types.ts';
 
 /**
  * The in-memory Raft log plus the bookkeeping of what has been handed to storage.
