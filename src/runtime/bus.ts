@@ -16,6 +16,7 @@
  */
 import { assert } from '../core/assert.ts';
 import type { Timers } from '../core/timers.ts';
+import { Links, validateNetwork } from '../sim/links.ts';
 import type { Message, NodeId } from '../core/types.ts';
 import type { ClusterEvent, InFlightMessage, NetworkSettings } from './cluster-api.ts';
 import { isRejection, messageTerm, summarizeMessage } from './message-view.ts';
@@ -50,9 +51,6 @@ export interface BusStats {
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 4096;
-/** Node ids are small (1..7); links are keyed from * LINK_BASE + to. */
-const LINK_BASE = 1000;
-
 interface Flight {
   info: InFlightMessage;
   message: Message;
@@ -74,19 +72,15 @@ export class Bus {
   /** Min-heap on (dueAt, id); entries whose id left `flights` are skipped when they surface. */
   private heap: { dueAt: number; id: number }[] = [];
   private nextId = 1;
-  /** Cut node-to-node links, as from * LINK_BASE + to. */
-  private readonly cuts = new Set<number>();
-  /** Per-link delay ranges that override the network's range (a slow link), keyed like `cuts`. */
-  private readonly linkDelays = new Map<number, [number, number]>();
-  /** Nodes the clients cannot reach (and that cannot answer clients): isolated nodes. */
-  private readonly clientCuts = new Set<NodeId>();
+  /** Who reaches whom, and slow links: the one link model, shared with the simulator. */
+  private readonly links: Links;
   private paused = false;
   private pausedAt = 0;
   private timer: unknown = undefined;
   private timerDueAt = Infinity;
 
   constructor(options: BusOptions) {
-    validateNetwork(options.network);
+    validateNetwork(options.network, false);
     validateSpeed(options.speed);
     this.nodeIds = [...options.nodeIds];
     this.network = cloneNetwork(options.network);
@@ -96,6 +90,7 @@ export class Bus {
     this.hooks = options.hooks;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     assert(this.maxInFlight >= 1, 'maxInFlight must be at least 1');
+    this.links = new Links(this.nodeIds, false);
   }
 
   // ---- Sending and delivery -----------------------------------------------------------------------
@@ -183,7 +178,7 @@ export class Bus {
 
   setNetwork(settings: Partial<NetworkSettings>): void {
     const next = cloneNetwork({ ...this.network, ...settings });
-    validateNetwork(next);
+    validateNetwork(next, false);
     this.network = next;
   }
 
@@ -193,90 +188,46 @@ export class Bus {
 
   /** Gives the link from -> to its own delay range (undefined: back to the network's range). */
   setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void {
-    if (delayMs === undefined) {
-      this.linkDelays.delete(linkKey(from, to));
-      return;
-    }
-    validateNetwork({ ...this.network, delayMs });
-    this.linkDelays.set(linkKey(from, to), [delayMs[0], delayMs[1]]);
+    this.links.setLinkDelay(from, to, delayMs);
   }
 
   /** The links with their own delay range, as [from, to, [min, max]]. */
   linkDelayList(): [NodeId, NodeId, [number, number]][] {
-    return [...this.linkDelays].map(([key, range]) => [Math.floor(key / LINK_BASE), key % LINK_BASE, [range[0], range[1]]]);
+    return this.links.linkDelayList();
   }
 
-  // ---- Links -----------------------------------------------------------------------------------
+  // ---- Links (links.ts) ------------------------------------------------------------------------------
 
   /** Nodes in different groups cannot talk; a node in no group is cut from every other node. */
   partition(groups: NodeId[][]): void {
-    const groupOf = new Map<NodeId, number>();
-    groups.forEach((group, g) => {
-      for (const id of group) {
-        this.checkNode(id);
-        assert(!groupOf.has(id), `node ${id} is in two groups`);
-        groupOf.set(id, g);
-      }
-    });
-    this.cuts.clear();
-    for (const a of this.nodeIds) {
-      for (const b of this.nodeIds) {
-        const ga = groupOf.get(a);
-        if (a !== b && (ga === undefined || ga !== groupOf.get(b))) this.cuts.add(linkKey(a, b));
-      }
-    }
+    this.links.partition(groups);
   }
 
   /** Cuts every link of `id`, both ways, clients included. */
   isolate(id: NodeId): void {
-    this.checkNode(id);
-    for (const other of this.nodeIds) {
-      if (other === id) continue;
-      this.cuts.add(linkKey(id, other));
-      this.cuts.add(linkKey(other, id));
-    }
-    this.clientCuts.add(id);
+    this.links.isolate(id, true);
   }
 
   /** Repairs every link of `id`, both ways, clients included. */
   rejoin(id: NodeId): void {
-    this.checkNode(id);
-    for (const other of this.nodeIds) {
-      this.cuts.delete(linkKey(id, other));
-      this.cuts.delete(linkKey(other, id));
-    }
-    this.clientCuts.delete(id);
+    this.links.rejoin(id);
   }
 
   setLink(from: NodeId, to: NodeId, cut: boolean): void {
-    this.checkNode(from);
-    this.checkNode(to);
-    assert(from !== to, 'a node always reaches itself');
-    if (cut) this.cuts.add(linkKey(from, to));
-    else this.cuts.delete(linkKey(from, to));
+    this.links.setLink(from, to, cut);
   }
 
   heal(): void {
-    this.cuts.clear();
-    this.clientCuts.clear();
+    this.links.heal();
   }
 
   canReach(from: NodeId | string, to: NodeId | string): boolean {
-    if (typeof from === 'number' && typeof to === 'number') return !this.cuts.has(linkKey(from, to));
-    if (typeof from === 'number') return !this.clientCuts.has(from);
-    if (typeof to === 'number') return !this.clientCuts.has(to);
-    return true;
+    return this.links.canReach(from, to);
   }
 
   /** cut[from][to] for every pair of nodes. */
   cutMatrix(): Record<NodeId, Record<NodeId, boolean>> {
-    const matrix: Record<NodeId, Record<NodeId, boolean>> = {};
-    for (const a of this.nodeIds) {
-      const row: Record<NodeId, boolean> = {};
-      for (const b of this.nodeIds) row[b] = this.cuts.has(linkKey(a, b));
-      matrix[a] = row;
-    }
-    return matrix;
+    return this.links.cutMatrix();
   }
 
   /** A new cluster: forget links and drop everything in flight (reported as 'crashed'). */
@@ -285,7 +236,7 @@ export class Bus {
     this.flights.clear();
     this.heap = [];
     this.nodeIds = [...nodeIds];
-    this.heal();
+    this.links.reset(nodeIds);
     this.arm();
   }
 
@@ -302,7 +253,7 @@ export class Bus {
       this.stats.overflowed++;
       return this.dropAtSend(m, now, 'loss');
     }
-    const perLink = typeof m.from === 'number' && typeof m.to === 'number' ? this.linkDelays.get(linkKey(m.from, m.to)) : undefined;
+    const perLink = this.links.linkDelay(m.from, m.to);
     const [minMs, maxMs] = perLink ?? this.network.delayMs;
     const delayMs = (minMs + Math.floor(this.random() * (maxMs - minMs + 1))) / this.speed;
     const info = this.describe(m, now, now + delayMs, duplicate);
@@ -399,28 +350,10 @@ export class Bus {
     this.heap = [];
     for (const flight of this.flights.values()) heapPush(this.heap, { dueAt: flight.info.dueAt, id: flight.info.id });
   }
-
-  private checkNode(id: NodeId): void {
-    assert(this.nodeIds.includes(id), `no node ${id} (nodes are ${this.nodeIds.join(', ')})`);
-  }
-}
-
-function linkKey(from: NodeId, to: NodeId): number {
-  return from * LINK_BASE + to;
 }
 
 function cloneNetwork(n: NetworkSettings): NetworkSettings {
   return { delayMs: [n.delayMs[0], n.delayMs[1]], dropRate: n.dropRate, duplicateRate: n.duplicateRate };
-}
-
-/** Throws RangeError with a message the page can show. */
-export function validateNetwork(n: NetworkSettings): void {
-  const [min, max] = n.delayMs;
-  if (!(n.dropRate >= 0 && n.dropRate <= 1)) throw new RangeError(`dropRate must be in [0, 1], got ${n.dropRate}`);
-  if (!(n.duplicateRate >= 0 && n.duplicateRate <= 1)) throw new RangeError(`duplicateRate must be in [0, 1], got ${n.duplicateRate}`);
-  if (!(Number.isFinite(min) && Number.isFinite(max) && min >= 0 && max >= min)) {
-    throw new RangeError(`delayMs must be [min, max] with 0 <= min <= max, got [${min}, ${max}]`);
-  }
 }
 
 export const MIN_SPEED = 0.01;

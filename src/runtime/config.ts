@@ -3,7 +3,8 @@
  * page restarts the same cluster (same node count, timeouts and network settings).
  */
 import type { ClusterConfig, NodeCount } from './cluster-api.ts';
-import { validateNetwork, validateSpeed } from './bus.ts';
+import { validateSpeed } from './bus.ts';
+import { validateNetwork } from '../sim/links.ts';
 import type { KeyValueStore } from '../client/persistent-session.ts';
 
 export const CONFIG_KEY = 'raft-kv-playground:cluster-config';
@@ -43,7 +44,7 @@ export function validateConfig(c: ClusterConfig): void {
   if (!(Number.isInteger(c.heartbeatIntervalTicks) && c.heartbeatIntervalTicks >= 1 && c.heartbeatIntervalTicks < c.electionTimeoutTicks)) {
     throw new RangeError(`heartbeatIntervalTicks must be a whole number in [1, electionTimeoutTicks), got ${c.heartbeatIntervalTicks}`);
   }
-  validateNetwork(c.network);
+  validateNetwork(c.network, false);
   validateSpeed(c.speed);
 }
 

@@ -95,10 +95,10 @@ export class Simulation {
       traceLimit: options.traceLimit ?? 0, bug: options.bug, raft: options.raft,
     };
     this.rng = new SeededRng(deriveSeed(this.seed, 0));
-    this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), options.network);
     this.invariants = this.options.invariants ? new InvariantChecker() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
     this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
+    this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), this.nodeIds, options.network);
     this.nodes = this.nodeIds.map((id) => ({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0 }));
     this.lastRoles = this.nodeIds.map(() => ({ role: 'crashed', term: -1 }));
     for (const n of this.nodes) this.start(n);
@@ -293,13 +293,13 @@ export class Simulation {
 
   partition(groups: NodeId[][]): void {
     for (const group of groups) for (const id of group) this.simNode(id);
-    this.network.partition(groups, this.nodeIds);
+    this.network.links.partition(groups);
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: JSON.stringify(groups) });
   }
 
   isolate(id: NodeId): void {
     this.simNode(id);
-    this.network.isolate(id, this.nodeIds);
+    this.network.links.isolate(id, false);
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: `isolate ${id}` });
   }
 
@@ -307,12 +307,12 @@ export class Simulation {
   cutLink(from: NodeId, to: NodeId): void {
     this.simNode(from);
     this.simNode(to);
-    this.network.cutLink(from, to);
+    this.network.links.setLink(from, to, true);
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: `cut ${from}->${to}` });
   }
 
   heal(): void {
-    this.network.heal();
+    this.network.links.heal();
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'heal' });
   }
 
@@ -389,7 +389,7 @@ export class Simulation {
   }
 
   isPartitioned(): boolean {
-    return this.network.isPartitioned();
+    return this.network.links.isPartitioned();
   }
 
   private simNode(id: NodeId): SimNode {

@@ -10,7 +10,7 @@
  * Invariant: inFlight.size <= MAX_IN_FLIGHT (beyond it new messages are lost at once).
  */
 import { assert } from '../../core/assert.ts';
-import type { Message, NodeId } from '../../core/types.ts';
+import type { Message } from '../../core/types.ts';
 import type { InFlightMessage } from '../../runtime/cluster-api.ts';
 
 export const MAX_IN_FLIGHT = 4000;
@@ -44,9 +44,4 @@ export class TimeMapping {
   wallOf(virtualMs: number): number {
     return this.wallRef + (virtualMs - this.virtualRef) / this.speed;
   }
-}
-
-/** Key of a directed link in the cut set. */
-export function linkKey(from: NodeId, to: NodeId): string {
-  return `${from}>${to}`;
 }

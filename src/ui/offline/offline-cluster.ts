@@ -37,7 +37,8 @@ import { ConsoleClient, consoleStallMs } from '../../client/console-client.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from '../../runtime/message-view.ts';
 import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from '../../runtime/no-answer.ts';
 import { KvListing, raftNodeView } from '../../runtime/node-view.ts';
-import { MAX_IN_FLIGHT, TimeMapping, linkKey, type InFlightRecord } from './offline-bus.ts';
+import { MAX_IN_FLIGHT, TimeMapping, type InFlightRecord } from './offline-bus.ts';
+import { Links } from '../../sim/links.ts';
 
 export const OFFLINE_DEFAULTS: ClusterConfig = {
   nodes: 5,
@@ -92,16 +93,13 @@ export class OfflineCluster implements ClusterController {
   private rng!: SeededRng;
   private nodes: OfflineNode[] = [];
   private inFlight = new Map<number, InFlightRecord>();
-  private cut = new Set<string>();
-  /** Links with their own delay range, by linkKey. */
-  private readonly linkDelays = new Map<string, { from: NodeId; to: NodeId; delayMs: [number, number] }>();
+  /** Who reaches whom, clients included, and slow links: the one link model (sim/links.ts). */
+  private links!: Links;
   private nextMessageId = 1;
   /** The console's client: the same ConsoleClient and sessions as the worker cluster's. */
   private console!: ConsoleClient;
   /** The preloader's clients by name, for routing replies. */
   private clients = new Map<string, SimClient>();
-  /** Nodes cut off from the clients too (isolated). */
-  private clientCuts = new Set<NodeId>();
   /** Each preload gets a fresh client session (a reused name would look like stale retries). */
   private preloads = 0;
   private paused = false;
@@ -195,8 +193,7 @@ export class OfflineCluster implements ClusterController {
     this.queue = new EventQueue();
     this.rng = new SeededRng(deriveSeed(this.seed, this.generation));
     this.inFlight = new Map();
-    this.cut = new Set();
-    this.clientCuts = new Set();
+    this.links = new Links(Array.from({ length: count }, (_, k) => k + 1), true);
     this.nodes = Array.from({ length: count }, (_, k) => ({
       id: k + 1, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0,
       error: undefined, lastRoleKey: '', lastCommit: 0, kvListing: new KvListing(),
@@ -243,7 +240,7 @@ export class OfflineCluster implements ClusterController {
     return {
       nodes: this.nodes.map((n) => ({ id: n.id, running: n.node !== undefined, role: n.node?.raft.role ?? 'crashed', term: n.node?.raft.term ?? 0 })),
       linked: (a, b) => this.canReach(a, b),
-      clientReaches: (id) => !this.clientCuts.has(id),
+      clientReaches: (id) => this.links.canReach('console', id),
     };
   }
 
@@ -336,8 +333,7 @@ export class OfflineCluster implements ClusterController {
   }
 
   private sendOne(m: Message): void {
-    const perLink = typeof m.from === 'number' && typeof m.to === 'number' ? this.linkDelays.get(linkKey(m.from, m.to)) : undefined;
-    const [min, max] = perLink?.delayMs ?? this.config.network.delayMs;
+    const [min, max] = this.links.linkDelay(m.from, m.to) ?? this.config.network.delayMs;
     const delayV = this.rng.int(min, max);
     const reachable = this.canReach(m.from, m.to);
     const lost = this.inFlight.size >= MAX_IN_FLIGHT || this.rng.chance(this.config.network.dropRate);
@@ -366,7 +362,7 @@ export class OfflineCluster implements ClusterController {
   private deliver(record: InFlightRecord): void {
     const m = record.message;
     if (m.type === 'ClientReply') {
-      if (typeof m.from === 'number' && this.clientCuts.has(m.from)) return this.emitDrop(record.id, 'partition');
+      if (!this.links.canReach(m.from, m.to)) return this.emitDrop(record.id, 'partition');
       this.emit({ kind: 'delivered', at: this.at(), id: record.id });
       this.clients.get(m.to)?.receive(m);
       this.console.receive(m);
@@ -384,26 +380,19 @@ export class OfflineCluster implements ClusterController {
   }
 
   private canReach(from: NodeId | string, to: NodeId | string): boolean {
-    if (typeof from === 'number' && typeof to === 'number') return !this.cut.has(linkKey(from, to));
-    if (typeof from === 'number') return !this.clientCuts.has(from);
-    if (typeof to === 'number') return !this.clientCuts.has(to);
-    return true;
+    return this.links.canReach(from, to);
   }
 
   // ---- Observation ----------------------------------------------------------------------------
 
   snapshot(): ClusterSnapshot {
-    const cut: Record<NodeId, Record<NodeId, boolean>> = {};
-    for (const a of this.nodes) {
-      cut[a.id] = {};
-      for (const b of this.nodes) if (a.id !== b.id) cut[a.id]![b.id] = this.cut.has(linkKey(a.id, b.id));
-    }
+    const cut = this.links.cutMatrix();
     return {
       config: { ...this.config, network: { ...this.config.network, delayMs: [...this.config.network.delayMs] } },
       nodes: this.nodes.map((n) => this.nodeView(n)),
       inFlight: [...this.inFlight.values()].map((r) => r.view),
       cut,
-      linkDelays: [...this.linkDelays.values()].map((d) => ({ from: d.from, to: d.to, delayMs: [d.delayMs[0], d.delayMs[1]] })),
+      linkDelays: this.links.linkDelayList().map(([from, to, delayMs]) => ({ from, to, delayMs })),
       paused: this.paused,
       warnings: [],
     };
@@ -469,67 +458,32 @@ export class OfflineCluster implements ClusterController {
   }
 
   isolate(id: NodeId): void {
-    this.node(id);
-    for (const other of this.nodes) {
-      if (other.id === id) continue;
-      this.cut.add(linkKey(id, other.id));
-      this.cut.add(linkKey(other.id, id));
-    }
-    this.clientCuts.add(id);
+    this.links.isolate(id, true);
     this.afterAction();
   }
 
   rejoin(id: NodeId): void {
-    this.node(id);
-    for (const other of this.nodes) {
-      this.cut.delete(linkKey(id, other.id));
-      this.cut.delete(linkKey(other.id, id));
-    }
-    this.clientCuts.delete(id);
+    this.links.rejoin(id);
     this.afterAction();
   }
 
   partition(groups: NodeId[][]): void {
-    const groupOf = new Map<NodeId, number>();
-    groups.forEach((group, g) => group.forEach((id) => {
-      this.node(id);
-      groupOf.set(id, g);
-    }));
-    this.cut.clear();
-    for (const a of this.nodes) {
-      for (const b of this.nodes) {
-        if (a.id === b.id) continue;
-        const ga = groupOf.get(a.id);
-        if (ga === undefined || ga !== groupOf.get(b.id)) this.cut.add(linkKey(a.id, b.id));
-      }
-    }
+    this.links.partition(groups);
     this.afterAction();
   }
 
   setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void {
-    this.node(from);
-    this.node(to);
-    if (delayMs === undefined) this.linkDelays.delete(linkKey(from, to));
-    else {
-      const [min, max] = delayMs;
-      if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 0 && max >= min)) throw new RangeError(`delayMs must be [min, max] with 0 <= min <= max, got [${min}, ${max}]`);
-      this.linkDelays.set(linkKey(from, to), { from, to, delayMs: [min, max] });
-    }
+    this.links.setLinkDelay(from, to, delayMs);
     this.afterAction();
   }
 
   setLink(from: NodeId, to: NodeId, cut: boolean): void {
-    this.node(from);
-    this.node(to);
-    assert(from !== to, 'a link joins two different nodes');
-    if (cut) this.cut.add(linkKey(from, to));
-    else this.cut.delete(linkKey(from, to));
+    this.links.setLink(from, to, cut);
     this.afterAction();
   }
 
   heal(): void {
-    this.cut.clear();
-    this.clientCuts.clear();
+    this.links.heal();
     this.afterAction();
   }
 
