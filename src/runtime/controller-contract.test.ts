@@ -138,4 +138,40 @@ describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => 
     expect(reply.ok).toBe(true);
     expect(reply.answeredBy).not.toBe(leader);
   });
+
+  it('bad arguments get the same clear error from both controllers', async () => {
+    const d = open();
+    const c = d.controller;
+    expect(() => c.partition([[1, 9]])).toThrow('no node 9 (nodes are 1, 2, 3)');
+    expect(() => c.partition([[1, 2], [2, 3]])).toThrow('node 2 is in two groups');
+    expect(() => c.setLink(2, 2, true)).toThrow('a node always reaches itself');
+    expect(() => c.setLinkDelay(1, 2, [50, 10])).toThrow(/delayMs must be .*\[min, max\] with 0 <= min <= max, got \[50, 10\]/);
+    expect(() => c.setNetwork({ dropRate: 2 })).toThrow('dropRate must be in [0, 1], got 2');
+    expect(() => c.setSpeed(0)).toThrow('speed must be in [0.01, 10], got 0');
+  });
+
+  it('a crashed node\'s log is not read: readLog refuses, as the node is not running', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const follower = [1, 2, 3].find((id) => id !== leaderOf(c))!;
+    c.crash(follower);
+    await expect(c.readLog(follower, 1, 10)).rejects.toThrow(/not running/);
+  });
+
+  it('paused: a request waits in flight, can be dropped by hand, and nothing else moves', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    c.pause();
+    await d.until(() => c.snapshot().paused, 'the pause');
+    const before = c.snapshot().inFlight.map((m) => m.id);
+    void c.submit({ op: 'set', key: 'paused', value: '1' });
+    await d.until(() => c.snapshot().inFlight.some((m) => m.type === 'ClientRequest'), 'the request in flight');
+    const request = c.snapshot().inFlight.find((m) => m.type === 'ClientRequest')!;
+    expect(before).not.toContain(request.id);
+    c.dropMessage(request.id);
+    await d.until(() => !c.snapshot().inFlight.some((m) => m.id === request.id), 'the drop');
+    c.resume();
+  });
 });

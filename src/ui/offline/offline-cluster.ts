@@ -38,7 +38,8 @@ import { entryView, isRejection, messageTerm, summarizeMessage } from '../../run
 import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from '../../runtime/no-answer.ts';
 import { KvListing, raftNodeView } from '../../runtime/node-view.ts';
 import { MAX_IN_FLIGHT, TimeMapping, type InFlightRecord } from './offline-bus.ts';
-import { Links } from '../../sim/links.ts';
+import { Links, validateNetwork } from '../../sim/links.ts';
+import { validateSpeed } from '../../runtime/bus.ts';
 
 export const OFFLINE_DEFAULTS: ClusterConfig = {
   nodes: 5,
@@ -489,14 +490,12 @@ export class OfflineCluster implements ClusterController {
 
   setNetwork(settings: Partial<NetworkSettings>): void {
     const next = { ...this.config.network, ...settings };
-    const [min, max] = next.delayMs;
-    assert(Number.isInteger(min) && Number.isInteger(max) && min >= 0 && max >= min, `bad delay range [${min}, ${max}]`);
-    assert(next.dropRate >= 0 && next.dropRate <= 1 && next.duplicateRate >= 0 && next.duplicateRate <= 1, 'rates are in [0, 1]');
-    this.config = { ...this.config, network: { ...next, delayMs: [min, max] } };
+    validateNetwork(next, true);
+    this.config = { ...this.config, network: { ...next, delayMs: [next.delayMs[0], next.delayMs[1]] } };
   }
 
   setSpeed(speed: number): void {
-    assert(speed > 0 && speed <= 10, `speed must be in (0, 10], got ${speed}`);
+    validateSpeed(speed);
     this.pump();
     this.config = { ...this.config, speed };
     this.time.speed = speed;
@@ -615,7 +614,9 @@ export class OfflineCluster implements ClusterController {
 
   async readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]> {
     const n = this.node(id);
-    const entries = n.node?.raft.log.all() ?? n.storage.durableState().entries;
+    // As in the worker cluster: a crashed node is not running, so there is nobody to ask.
+    if (n.node === undefined) throw new Error(`node ${id} is not running`);
+    const entries = n.node.raft.log.all();
     const from = Math.max(1, fromIndex);
     const to = Math.min(entries.length, toIndex);
     return from > to ? [] : entries.slice(from - 1, to).map(entryView);
