@@ -2,29 +2,29 @@
  * The page's entry point. Runs the browser runtime (one worker per node, a bus on this thread,
  * IndexedDB per node). With `?offline` it runs the in-page offline cluster instead: the same core
  * on the main thread with in-memory disks (`&seed=N` replays a run, `&preload=N` starts with N
- * writes in the log). If the runtime fails to open,
+ * writes in the log; url-params.ts validates them). If the runtime fails to open,
  * the page says so and falls back to the offline cluster.
  */
 import { mount } from 'svelte';
 import type { ClusterController } from './runtime/cluster-api.ts';
 import App from './ui/App.svelte';
 import { OfflineCluster, browserClock } from './ui/offline/offline-cluster.ts';
+import { parsePageParams, type PageParams } from './ui/url-params.ts';
 
 interface Opened {
   controller: ClusterController;
   mode: string;
 }
 
-function openOffline(params: URLSearchParams, why?: string): Opened {
-  const seed = Number(params.get('seed') ?? Math.floor(Math.random() * 100_000));
-  const controller = new OfflineCluster({ seed: Number.isFinite(seed) ? seed : 1, clock: browserClock });
-  const preload = Number(params.get('preload') ?? 0);
-  if (why === undefined && Number.isInteger(preload) && preload > 0) controller.preload(Math.min(preload, 20_000));
+function openOffline(params: PageParams, why?: string): Opened {
+  const seed = params.seed ?? Math.floor(Math.random() * 100_000);
+  const controller = new OfflineCluster({ seed, clock: browserClock });
+  if (why === undefined && params.preload > 0) controller.preload(params.preload);
   return { controller, mode: why === undefined ? `offline simulation · seed ${seed}` : `offline fallback (${why})` };
 }
 
-async function openController(params: URLSearchParams): Promise<Opened> {
-  if (params.has('offline')) return openOffline(params);
+async function openController(params: PageParams): Promise<Opened> {
+  if (params.offline) return openOffline(params);
   try {
     const { openCluster } = await import('./runtime/index.ts');
     const cluster = await openCluster();
@@ -38,5 +38,7 @@ async function openController(params: URLSearchParams): Promise<Opened> {
 }
 
 const target = document.getElementById('app')!;
-const { controller, mode } = await openController(new URLSearchParams(location.search));
-mount(App, { target, props: { controller, mode } });
+const params = parsePageParams(location.search);
+const { controller, mode } = await openController(params);
+// What the URL asked for and did not get is said in the banner area, not dropped silently.
+mount(App, { target, props: { controller, mode, notices: params.notices } });

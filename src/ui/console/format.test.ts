@@ -20,6 +20,11 @@ describe('formatResult', () => {
     expect(formatResult({ op: 'keys', ok: true, keys: ['a', 'b'] })).toBe('1) "a"\n2) "b"');
   });
 
+  it('keeps a right-to-left override and control characters inside the quotes (#17 item 7)', () => {
+    expect(formatResult({ op: 'keys', ok: true, keys: ['evil\u202Etxt.exe', 'a\nb'] })).toBe('1) "evil\\u{202E}txt.exe"\n2) "a\\nb"');
+    expect(formatResult({ op: 'get', ok: true, value: '\u2067x\u0007' })).toBe('"\\u{2067}x\\u{0007}"');
+  });
+
   it('cuts very long values and says how long they were', () => {
     const shown = quoteValue('z'.repeat(5000));
     expect(shown.length).toBeLessThan(2100);
@@ -47,12 +52,16 @@ describe('replyText', () => {
 
 describe('formatCommand', () => {
   it('round-trips through the parser', () => {
-    const lines = ['SET a 1', 'SET "a b" "c d"', 'GET k', 'DEL k', 'KEYS', 'KEYS p', 'CAS k nil v', 'CAS k "nil" v', 'SET k "say \\"hi\\""'];
+    const lines = ['SET "a\\u{202E}b" "\\u{7}"', 'GET "\\u{1F600}"', 'SET a 1', 'SET "a b" "c d"', 'GET k', 'DEL k', 'KEYS', 'KEYS p', 'CAS k nil v', 'CAS k "nil" v', 'SET k "say \\"hi\\""'];
     for (const line of lines) {
       const parsed = parseLine(line);
       if (parsed.kind !== 'command') throw new Error(line);
       const again = parseLine(formatCommand(parsed.command));
       expect(again).toEqual(parsed);
     }
+  });
+
+  it('echoes hidden characters escaped, never raw', () => {
+    expect(formatCommand({ op: 'set', key: 'k\u202E', value: 'v' })).toBe('SET "k\\u{202E}" v');
   });
 });

@@ -6,6 +6,7 @@
 import { unreachable } from '../../core/assert.ts';
 import type { KvCommand, KvResult } from '../../core/kv-types.ts';
 import type { ConsoleReply } from '../../runtime/cluster-api.ts';
+import { displayText, quoteText } from '../model/display-text.ts';
 
 /** A long value is shown in full up to this many characters, then cut with a note. */
 export const MAX_SHOWN_CHARS = 2000;
@@ -30,7 +31,7 @@ export function formatResult(result: KvResult): string {
 export function quoteValue(value: string | null): string {
   if (value === null) return '(nil)';
   const shown = value.length > MAX_SHOWN_CHARS ? `${value.slice(0, MAX_SHOWN_CHARS)}… (${value.length} characters)` : value;
-  return JSON.stringify(shown);
+  return quoteText(shown);
 }
 
 /** "answered by n3 after n1 → n3, 12 ms" (or "no node answered" when nobody did). */
@@ -55,7 +56,8 @@ export function replyText(reply: ConsoleReply): string {
 
 /** The command as it would be typed, for the echo line and the history. */
 export function formatCommand(command: KvCommand): string {
-  const w = (s: string) => (/^[^\s"']+$/.test(s) && s.toLowerCase() !== 'nil' ? s : JSON.stringify(s));
+  // A bare word only when it has nothing to hide; otherwise quoted with the escapes the parser reads.
+  const w = (s: string) => (/^[^\s"']+$/.test(s) && s.toLowerCase() !== 'nil' && displayText(s) === s ? s : quoteText(s));
   switch (command.op) {
     case 'set':
       return `SET ${w(command.key)} ${w(command.value)}`;

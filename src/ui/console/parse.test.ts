@@ -177,4 +177,19 @@ describe('@N: one node only', () => {
     expect(parseLine('@2 SET k')).toMatchObject({ kind: 'error', message: expect.stringContaining('Usage: SET key value') });
     expect(parseLine('"@2" SET k v')).toMatchObject({ kind: 'error', message: expect.stringContaining('Unknown command') });
   });
+
+  it('names the node numbers of the cluster it runs in (#17 item 6)', () => {
+    expect(parseLine('@x GET k', 3)).toMatchObject({ kind: 'error', message: expect.stringContaining('(node numbers 1 to 3)') });
+    expect(parseLine('@4 GET k', 3)).toMatchObject({ kind: 'error', message: expect.stringContaining('(node numbers 1 to 3)') });
+    expect(parseLine('@5 GET k', 5)).toMatchObject({ kind: 'command', target: 5 });
+    expect(parseLine('@12 GET k', 7)).toMatchObject({ kind: 'error', message: expect.stringContaining('1 to 7') });
+  });
+});
+
+describe('escapes inside double quotes', () => {
+  it('reads \\u{HEX} (how the page shows hidden characters) and \\r', () => {
+    expect(parseLine('SET "a\\u{202E}b" "\\r\\u{1F600}"')).toEqual({ kind: 'command', command: { op: 'set', key: 'a\u202Eb', value: '\r😀' } });
+    expect(parseLine('GET "\\u{110000}"')).toMatchObject({ kind: 'error', message: expect.stringContaining('\\u{HEX}') });
+    expect(parseLine('GET "\\u202E"')).toMatchObject({ kind: 'error' });
+  });
 });

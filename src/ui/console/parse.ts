@@ -3,9 +3,11 @@
  * KvCommand (or help, or a clear error that gives the right form).
  *
  * Words are separated by spaces. A word may be quoted with "double" or 'single' quotes to hold
- * spaces; inside double quotes, \" \\ \n and \t are escapes. For CAS, the unquoted word nil as
+ * spaces; inside double quotes, \" \\ \n \t \r and \u{HEX} are escapes (\u{HEX} is how the page
+ * shows invisible characters, so a shown key can be typed back). For CAS, the unquoted word nil as
  * the expected value means "the key is absent"; a quoted "nil" is the three-letter string.
  */
+import { quoteText } from '../model/display-text.ts';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES, type KvCommand } from '../../core/kv-types.ts';
 
 export type ParsedLine =
@@ -40,22 +42,33 @@ interface Word {
 
 const utf8 = new TextEncoder();
 
-export function parseLine(line: string): ParsedLine {
+/**
+ * `nodeCount` is the current cluster's size: `@N` errors name the numbers that exist now
+ * (a 3-node cluster says "1 to 3"), not the largest cluster the page can make.
+ */
+export function parseLine(line: string, nodeCount = MAX_NODE_COUNT): ParsedLine {
   const words = splitWords(line);
   if (typeof words === 'string') return { kind: 'error', message: words };
   const lead = words[0];
-  if (lead !== undefined && !lead.quoted && lead.text.startsWith('@')) return parseTargeted(lead.text, words.slice(1));
+  if (lead !== undefined && !lead.quoted && lead.text.startsWith('@')) return parseTargeted(lead.text, words.slice(1), nodeCount);
   return parseWords(words);
 }
 
+/** The largest cluster the page makes; the default when the caller does not say. */
+const MAX_NODE_COUNT = 7;
+
 /** `@N COMMAND ...`: send the command to node N only. */
-function parseTargeted(prefix: string, rest: Word[]): ParsedLine {
-  const match = /^@([1-9])$/.exec(prefix);
-  if (match === null) return { kind: 'error', message: `"${prefix.slice(0, 12)}" is not a node. Usage: ${TARGET_FORM} (node numbers 1 to 7)` };
+function parseTargeted(prefix: string, rest: Word[], nodeCount: number): ParsedLine {
+  const match = /^@(\d{1,3})$/.exec(prefix);
+  const target = match === null ? 0 : Number(match[1]);
+  const range = nodeCount === 1 ? 'node number 1' : `node numbers 1 to ${nodeCount}`;
+  if (target < 1 || target > nodeCount) {
+    return { kind: 'error', message: `${quoteText(prefix.slice(0, 12))} is not a node. Usage: ${TARGET_FORM} (${range})` };
+  }
   const parsed = parseWords(rest);
   if (parsed.kind === 'error') return parsed;
   if (parsed.kind !== 'command') return { kind: 'error', message: `Only SET, GET, DEL, KEYS and CAS can be sent to one node. Usage: ${TARGET_FORM}` };
-  return { ...parsed, target: Number(match[1]) };
+  return { ...parsed, target };
 }
 
 export const TARGET_FORM = '@N COMMAND ...';
@@ -134,7 +147,7 @@ function checked(command: KvCommand): ParsedLine {
 
 function unknownCommand(word: string): string {
   const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
-  return `Unknown command "${shown}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Type HELP for their forms.`;
+  return `Unknown command ${quoteText(shown)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Type HELP for their forms.`;
 }
 
 /** Splits a line into words, honouring quotes. Returns an error message for a broken line. */
@@ -164,7 +177,25 @@ function readBare(line: string, start: number): { word: Word; end: number } | st
   return { word: { text: line.slice(start, k), quoted: false }, end: k };
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', "'": "'" };
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', "'": "'" };
+const ESCAPE_HELP = 'use \\" \\\\ \\n \\t \\r or \\u{HEX}';
+
+/**
+ * One escape at `line[k]` (a backslash). `\\u{HEX}` is the form every view shows an invisible or
+ * control character in (display-text.ts), so whatever the page shows can be typed back.
+ */
+function readEscape(line: string, k: number): { text: string; length: number } | string {
+  const next = line[k + 1];
+  if (next === 'u') {
+    const hex = /^\\u\{([0-9a-fA-F]{1,6})\}/.exec(line.slice(k, k + 10));
+    const code = hex === null ? NaN : parseInt(hex[1]!, 16);
+    if (hex === null || code > 0x10ffff) return `Bad escape at column ${k + 1}: write \\u{HEX}, e.g. \\u{202E} (at most 10FFFF).`;
+    return { text: String.fromCodePoint(code), length: hex[0].length };
+  }
+  const escaped = next === undefined ? undefined : ESCAPES[next];
+  if (escaped === undefined) return `Unknown escape \\${next ?? ''} at column ${k + 1}; ${ESCAPE_HELP}.`;
+  return { text: escaped, length: 2 };
+}
 
 function readQuoted(line: string, start: number): { word: Word; end: number } | string {
   const quote = line[start]!;
@@ -173,11 +204,10 @@ function readQuoted(line: string, start: number): { word: Word; end: number } | 
   while (k < line.length && line[k] !== quote) {
     const ch = line[k]!;
     if (ch === '\\' && quote === '"') {
-      const next = line[k + 1];
-      const escaped = next === undefined ? undefined : ESCAPES[next];
-      if (escaped === undefined) return `Unknown escape \\${next ?? ''} at column ${k + 1}; use \\" \\\\ \\n or \\t.`;
-      text += escaped;
-      k += 2;
+      const escape = readEscape(line, k);
+      if (typeof escape === 'string') return escape;
+      text += escape.text;
+      k += escape.length;
       continue;
     }
     text += ch;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alongLink, computeLayout, linkSegment, nodeNear, tweenPositions } from './layout.ts';
+import { alongLink, boxesOverlap, captionBox, computeLayout, linkSegment, nodeBoxes, nodeNear, tweenPositions } from './layout.ts';
 
 const dist = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
 
@@ -54,6 +54,35 @@ describe('computeLayout', () => {
     expect(mid.get(3)!.x).toBeCloseTo((a.get(3)!.x + b.get(3)!.x) / 2, 6);
     expect(tweenPositions(a, b, 1).get(3)).toEqual(b.get(3));
   });
+});
+
+describe('island captions (#17 item 7)', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
+  const splits = (n: number) => ({
+    isolated: [[1], ids(n).slice(1)],
+    'two and the rest': [[1, 2], ids(n).slice(2)],
+    'the rest and two': [ids(n).slice(2), [1, 2]],
+    'three ways': n >= 5 ? [[1], [2, 3], ids(n).slice(3)] : [[1], [2], [3]],
+  });
+  for (const [width, height] of [[640, 440], [844, 440], [520, 400], [390, 360]] as const) {
+    for (const n of [3, 5, 7]) {
+      for (const [name, groups] of Object.entries(splits(n))) {
+        it(`${n} nodes, ${name}, ${width}×${height}: inside the view, clear of every node, label and other caption`, () => {
+          const layout = computeLayout(groups, width, height);
+          const nodes = [...layout.nodes.values()].flatMap((p) => nodeBoxes(p, layout.nodeRadius));
+          const captions = layout.islands.map((i) => captionBox(i.labelAt));
+          captions.forEach((box, k) => {
+            expect(box.x0).toBeGreaterThanOrEqual(0);
+            expect(box.y0).toBeGreaterThanOrEqual(0);
+            expect(box.x1).toBeLessThanOrEqual(width);
+            expect(box.y1).toBeLessThanOrEqual(height);
+            expect(nodes.filter((b) => boxesOverlap(box, b))).toEqual([]);
+            for (const other of captions.slice(k + 1)) expect(boxesOverlap(box, other)).toBe(false);
+          });
+        });
+      }
+    }
+  }
 });
 
 describe('geometry helpers', () => {

@@ -19,6 +19,7 @@ import type {
   NodeCount,
   NodeView,
 } from '../../runtime/cluster-api.ts';
+import { bannerLines, type Banners, type Notice } from '../model/banners.ts';
 import { Announcer } from '../model/announcer.ts';
 import { Flights, type Sprite } from '../model/flights.ts';
 import { computeLayout, tweenPositions, type Layout, type Point } from '../model/layout.ts';
@@ -67,7 +68,7 @@ export class ClusterStore {
   /** Bumped on every new cluster (views drop their caches). */
   generation = $state(0);
   announcement = $state('');
-  notices: { id: number; text: string }[] = $state([]);
+  notices: Notice[] = $state([]);
   /** The auto-writer's target rate (writes per second; 0 = off). */
   loadRate = $state(0);
   loadError = $state('');
@@ -82,6 +83,8 @@ export class ClusterStore {
   groups: NodeId[][] = $derived(JSON.parse(this.groupsKey) as NodeId[][]);
   layout: Layout = $derived(computeLayout(this.groups, this.size.width, this.size.height));
   leader: NodeView | undefined = $derived(leaderOf(this.snapshot.nodes));
+  /** The banner area: standing warnings and notices, each text once. */
+  banners: Banners = $derived(bannerLines(this.snapshot.warnings, this.notices));
 
   private frame: number | undefined;
   private unsubscribe: () => void;
@@ -228,10 +231,12 @@ export class ClusterStore {
     this.lastCommit = Math.max(0, ...this.snapshot.nodes.map((n) => n.commitIndex));
   }
 
-  notice(text: string): void {
+  /** Shows a dismissible notice (gone after 12 s unless `sticky`); a text already showing is not added twice. */
+  notice(text: string, options: { sticky?: boolean } = {}): void {
+    if (this.notices.some((n) => n.text === text)) return;
     const id = this.nextNotice++;
     this.notices = [...this.notices, { id, text }].slice(-MAX_WARNINGS);
-    this.scheduler.setTimer(() => this.dismiss(id), 12_000);
+    if (options.sticky !== true) this.scheduler.setTimer(() => this.dismiss(id), 12_000);
   }
 
   dismiss(id: number): void {

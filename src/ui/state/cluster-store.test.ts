@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ClusterEvent } from '../../runtime/cluster-api.ts';
 import { OfflineCluster } from '../offline/offline-cluster.ts';
 import { TestClock } from '../offline/test-clock.ts';
 import { ClusterStore, type FrameScheduler } from './cluster-store.svelte.ts';
@@ -174,5 +175,39 @@ describe('ConsoleState', () => {
     expect(con.lines.at(-1)).toMatchObject({ kind: 'reply', text: 'OK: swapped (was (nil))' });
     await settle(con.run(`CAS k nil second`));
     expect(con.lines.at(-1)).toMatchObject({ kind: 'reply', text: 'NOT SWAPPED: the value is "first"' });
+  });
+});
+
+describe('ClusterStore banners (#17 item 6)', () => {
+  it('a corrupt record that stands as a warning and arrives as an event shows once', () => {
+    const clock = new TestClock();
+    const scheduler: FrameScheduler = {
+      now: () => clock.now(),
+      requestFrame: (cb) => clock.requestFrame(cb),
+      cancelFrame: (h) => clock.cancelFrame(h),
+      setTimer: () => undefined,
+    };
+    const cluster = new OfflineCluster({ seed: 1, clock, config: { nodes: 3, speed: 1 } });
+    const corrupt = 'Node 2 refuses to start: corrupted record "entry 1" in database raft-node-2: bad term';
+    let listener: ((events: ClusterEvent[]) => void) | undefined;
+    // The worker cluster does both: the node's load error stands in snapshot.warnings, and the
+    // same text is emitted as a warning event when the node stops.
+    const controller = new Proxy(cluster, {
+      get(target, prop, receiver) {
+        if (prop === 'snapshot') return () => ({ ...target.snapshot(), warnings: [corrupt] });
+        if (prop === 'subscribe') return (fn: (events: ClusterEvent[]) => void) => ((listener = fn), target.subscribe(fn));
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const store = new ClusterStore(controller, scheduler);
+    listener!([{ kind: 'warning', at: 0, message: corrupt }]);
+    listener!([{ kind: 'warning', at: 1, message: corrupt }]);
+    const shown = [...store.banners.warnings, ...store.banners.notices.map((n) => n.text)];
+    expect(shown).toEqual([corrupt]);
+    store.notice('Seed "abc" is not a number', { sticky: true });
+    store.notice('Seed "abc" is not a number', { sticky: true });
+    expect(store.banners.notices.map((n) => n.text)).toEqual(['Seed "abc" is not a number']);
+    store.dispose();
   });
 });

@@ -6,6 +6,7 @@ import type { ConsoleReply, RequestProgress } from '../../runtime/cluster-api.ts
 import { unreachable } from '../../core/assert.ts';
 import { formatCommand, formatRoute, replyText } from '../console/format.ts';
 import { helpText, parseLine } from '../console/parse.ts';
+import { displayText } from '../model/display-text.ts';
 import type { ClusterStore } from './cluster-store.svelte.ts';
 
 export const MAX_LINES = 400;
@@ -39,7 +40,7 @@ export class ConsoleState {
   /** Runs a typed line. Resolves when its reply (if any) is in. */
   async run(line: string): Promise<void> {
     this.remember(line);
-    const parsed = parseLine(line);
+    const parsed = parseLine(line, this.store.snapshot.nodes.length);
     switch (parsed.kind) {
       case 'empty':
         return;
@@ -47,11 +48,11 @@ export class ConsoleState {
         this.lines = [];
         return;
       case 'help':
-        this.push('echo', line.trim());
+        this.push('echo', displayText(line.trim()));
         this.push('info', helpText(parsed.topic).join('\n'));
         return;
       case 'error':
-        this.push('echo', line.trim());
+        this.push('echo', displayText(line.trim()));
         this.push('error', parsed.message);
         return;
       case 'command':
