@@ -84,7 +84,11 @@ test('a corrupt record on one node is shown once, not twice', async ({ page }) =
   // Restarting it fails the same way: the standing warning and the event's notice say the same.
   await page.keyboard.press('2');
   await page.keyboard.press('r');
-  await page.waitForTimeout(2000); // the event's notice, if shown, arrives with the next batch
+  // Wait for a state that comes after the refusal: events arrive in order, and a console answer
+  // needs a round trip through the cluster, so once it is shown the refusal's notice (if any) is too.
+  await page.getByTestId('console-input').focus();
+  await type(page, 'SET after-restart 1');
+  await expect(lastReply(page)).toContainText('OK', { timeout: SLOW_MS });
   // Counted once, not polled: a repeated notice would vanish after 12 s and a poll would pass.
   expect(await banner.count()).toBe(1);
 });
