@@ -35,4 +35,18 @@ describe('TimelineModel', () => {
     expect(t.segments.map((s) => s.role)).toEqual(['candidate', 'leader']);
     expect(t.marks.map((m) => m.kind)).toEqual(['won']);
   });
+
+  it('gives every segment and mark its own id, even when one node changes role twice in a millisecond', () => {
+    // Views from one worker can arrive in one task and share a timestamp; the timeline keys its
+    // drawing on these ids, so a repeat would break the page (Svelte refuses duplicate keys).
+    const t = new TimelineModel();
+    t.record(1, 'follower', 1, 500);
+    t.record(1, 'candidate', 2, 500);
+    t.record(1, 'follower', 2, 500);
+    t.record(1, 'candidate', 3, 500);
+    expect(new Set(t.segments.map((s) => s.id)).size).toBe(t.segments.length);
+    expect(t.segments).toHaveLength(4);
+    expect(new Set(t.marks.map((m) => m.id)).size).toBe(t.marks.length);
+    expect(t.marks).toHaveLength(2);
+  });
 });

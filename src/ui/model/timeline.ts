@@ -8,6 +8,8 @@ import type { NodeId, Role } from '../../core/types.ts';
 export type NodeRole = Role | 'crashed';
 
 export interface RoleSegment {
+  /** Unique within the model: two role changes of one node can share a millisecond. */
+  id: number;
   node: NodeId;
   role: NodeRole;
   term: number;
@@ -24,6 +26,8 @@ export interface TermSpan {
 }
 
 export interface ElectionMark {
+  /** Unique within the model (a node can campaign twice within one millisecond's batch of views). */
+  id: number;
   at: number;
   node: NodeId;
   term: number;
@@ -38,19 +42,20 @@ export class TimelineModel {
   readonly terms: TermSpan[] = [];
   readonly marks: ElectionMark[] = [];
   private readonly open = new Map<NodeId, RoleSegment>();
+  private nextId = 1;
 
   /** Records that `node` holds `role` in `term` from `at` on (a repeat of the current state is ignored). */
   record(node: NodeId, role: NodeRole, term: number, at: number): void {
     const current = this.open.get(node);
     if (current !== undefined && current.role === role && current.term === term) return;
     if (current !== undefined) current.end = at;
-    const segment: RoleSegment = { node, role, term, start: at, end: undefined };
+    const segment: RoleSegment = { id: this.nextId++, node, role, term, start: at, end: undefined };
     this.open.set(node, segment);
     this.segments.push(segment);
     this.noteTerm(term, at);
-    if (role === 'candidate') this.mark({ at, node, term, kind: 'campaign' });
+    if (role === 'candidate') this.mark({ id: this.nextId++, at, node, term, kind: 'campaign' });
     if (role === 'leader') {
-      this.mark({ at, node, term, kind: 'won' });
+      this.mark({ id: this.nextId++, at, node, term, kind: 'won' });
       const span = this.terms.find((t) => t.term === term);
       if (span !== undefined) span.leader = node;
     }
