@@ -1,14 +1,15 @@
 /**
  * The page's entry point. Runs the browser runtime (one worker per node, a bus on this thread,
- * IndexedDB per node). With `?offline` it runs the in-page offline cluster instead: the same core
- * on the main thread with in-memory disks (`&seed=N` replays a run, `&preload=N` starts with N
+ * IndexedDB per node). With `?offline` it runs the in-page cluster instead: the Simulation (the
+ * engine the tests and the fuzzer run) on the main thread with in-memory disks (`&seed=N` replays a run, `&preload=N` starts with N
  * writes in the log; url-params.ts validates them). If the runtime fails to open,
  * the page says so and falls back to the offline cluster.
  */
 import { mount } from 'svelte';
 import type { ClusterController } from './runtime/cluster-api.ts';
 import App from './ui/App.svelte';
-import { OfflineCluster, browserClock } from './ui/offline/offline-cluster.ts';
+import { browserClock } from './runtime/frame-clock.ts';
+import { InPageCluster } from './runtime/in-page-cluster.ts';
 import { parsePageParams, type PageParams } from './ui/url-params.ts';
 
 interface Opened {
@@ -18,7 +19,7 @@ interface Opened {
 
 function openOffline(params: PageParams, why?: string): Opened {
   const seed = params.seed ?? Math.floor(Math.random() * 100_000);
-  const controller = new OfflineCluster({ seed, clock: browserClock });
+  const controller = new InPageCluster({ seed, clock: browserClock });
   if (why === undefined && params.preload > 0) controller.preload(params.preload);
   return { controller, mode: why === undefined ? `offline simulation · seed ${seed}` : `offline fallback (${why})` };
 }

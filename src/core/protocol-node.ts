@@ -13,11 +13,50 @@
  * - The node is deterministic: the same inputs in the same order, with the same injected random
  *   generator, give the same Readys.
  */
-import type { Message, Ready } from './types.ts';
+import type { Entry, Message, NodeId, Ready, Role } from './types.ts';
+
+/** The cheap scalars a host may read after every event. */
+export interface NodeStatus {
+  id: NodeId;
+  role: Role;
+  term: number;
+  vote: NodeId;
+  leaderId: NodeId;
+  commitIndex: number;
+  appliedIndex: number;
+  lastIndex: number;
+}
+
+/** What the leader knows of one peer's log (etcd's Progress). */
+export interface PeerProgress {
+  peer: NodeId;
+  matchIndex: number;
+  nextIndex: number;
+  state: 'probe' | 'replicate';
+  inflight: number;
+}
+
+/** Everything a view draws of a running node: hosts build their views from this alone. */
+export interface NodeInspection extends NodeStatus {
+  /** Ticks since the election timer last reset, and when it fires. */
+  electionTimer: { elapsed: number; timeout: number };
+  /** While campaigning: the answers so far (its own vote first). */
+  votes: { from: NodeId; granted: boolean }[];
+  /** Leader only: each peer's progress. */
+  progress: PeerProgress[];
+  /** The state machine's contents as applied (read-only: the host must not change it). */
+  data: ReadonlyMap<string, string>;
+}
 
 export interface ProtocolNode {
   tick(): void;
   step(m: Message): void;
   ready(): Ready | undefined;
   advance(rd: Ready): void;
+  status(): NodeStatus;
+  inspect(): NodeInspection;
+  /** The entries from..to (inclusive) still in the log, clamped to what it holds. */
+  entries(fromIndex: number, toIndex: number): Entry[];
+  /** Acts as if the election timer fired now (a protocol without elections ignores it). */
+  forceTimeout(): void;
 }

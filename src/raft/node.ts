@@ -13,12 +13,12 @@
  * committed entries to the KV store and queues client replies for the next Ready.
  */
 import { assert } from '../core/assert.ts';
-import type { ProtocolNode } from '../core/protocol-node.ts';
+import type { NodeInspection, NodeStatus, ProtocolNode } from '../core/protocol-node.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import { KvStore, validateCommand } from '../core/kv.ts';
 import { DEFAULT_RAFT_TUNING, Raft, type RaftConfig } from './raft.ts';
 import type { Rng } from '../core/rng.ts';
-import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready, Role } from '../core/types.ts';
+import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready } from '../core/types.ts';
 
 export type NodeConfig = Pick<RaftConfig, 'id' | 'voters'> &
   Partial<Omit<RaftConfig, 'id' | 'voters'>> & {
@@ -26,16 +26,7 @@ export type NodeConfig = Pick<RaftConfig, 'id' | 'voters'> &
     maxPendingWrites?: number;
   };
 
-export interface NodeStatus {
-  id: NodeId;
-  role: Role;
-  term: number;
-  vote: NodeId;
-  leaderId: NodeId;
-  commitIndex: number;
-  appliedIndex: number;
-  lastIndex: number;
-}
+export type { NodeStatus };
 
 interface PendingWrite {
   seq: number;
@@ -106,6 +97,29 @@ export class KvNode implements ProtocolNode {
       id: r.id, role: r.role, term: r.term, vote: r.vote, leaderId: r.leaderId,
       commitIndex: r.commitIndex, appliedIndex: this.kv.appliedIndex, lastIndex: r.log.lastIndex(),
     };
+  }
+
+  inspect(): NodeInspection {
+    const r = this.raft;
+    return {
+      ...this.status(),
+      electionTimer: r.electionTimerTicks(),
+      votes: r.votesReceived(),
+      progress: [...r.progress].map(([peer, pr]) => ({
+        peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
+      })),
+      data: this.kv.data,
+    };
+  }
+
+  entries(fromIndex: number, toIndex: number): Entry[] {
+    const from = Math.max(1, Math.floor(fromIndex));
+    const to = Math.min(this.raft.log.lastIndex(), Math.floor(toIndex));
+    return from > to ? [] : this.raft.log.slice(from, to);
+  }
+
+  forceTimeout(): void {
+    this.raft.forceElectionTimeout();
   }
 
   private handleClientRequest(m: ClientRequest): void {

@@ -564,7 +564,7 @@ export class BrowserCluster implements ClusterController {
 
   private requireSlot(id: NodeId): NodeSlot {
     const slot = this.slot(id);
-    if (slot === undefined) throw new RangeError(`no node ${id} (nodes are 1..${this.slots.length})`);
+    if (slot === undefined) throw new RangeError(`no node ${id} (nodes are ${this.slots.map((s) => s.id).join(', ')})`);
     return slot;
   }
 }

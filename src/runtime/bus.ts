@@ -10,13 +10,13 @@
  *
  * Time and randomness are injected (Timers, random()) so tests drive it deterministically.
  *
- * Bounded: at most `maxInFlight` messages fly at once. Beyond that the network behaves like a
- * router with a full queue: it loses the message (reason 'loss'). Raft tolerates loss; an
- * unbounded queue would let a paused or slow-motion cluster eat the page's memory.
+ * Bounded: at most `maxInFlight` messages fly at once (the one in-flight list, sim/in-flight.ts,
+ * with the same cap as the simulator). Beyond that the network behaves like a router with a full
+ * queue: it loses the message (reason 'loss'). Raft tolerates loss; an unbounded queue would let
+ * a paused or slow-motion cluster eat the page's memory.
  */
-import { assert } from '../core/assert.ts';
 import type { Timers } from '../core/timers.ts';
-import { Links, validateNetwork } from '../sim/links.ts';
+import { DEFAULT_MAX_IN_FLIGHT, InFlightList, Links, validateNetwork } from '../sim/index.ts';
 import type { Message, NodeId } from '../core/types.ts';
 import type { ClusterEvent, InFlightMessage, NetworkSettings } from './cluster-api.ts';
 import { isRejection, messageTerm, summarizeMessage } from './message-view.ts';
@@ -50,8 +50,12 @@ export interface BusStats {
   overflowed: number;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT = 4096;
+export { DEFAULT_MAX_IN_FLIGHT };
+
 interface Flight {
+  id: number;
+  sentAt: number;
+  dueAt: number;
   info: InFlightMessage;
   message: Message;
 }
@@ -66,12 +70,8 @@ export class Bus {
   private readonly timers: Timers;
   private readonly random: () => number;
   private readonly hooks: BusHooks;
-  private readonly maxInFlight: number;
-  /** In flight, by id. Invariant: flights.size <= maxInFlight. */
-  private readonly flights = new Map<number, Flight>();
-  /** Min-heap on (dueAt, id); entries whose id left `flights` are skipped when they surface. */
-  private heap: { dueAt: number; id: number }[] = [];
-  private nextId = 1;
+  /** In flight, by id, earliest due first. Invariant: flights.size <= maxInFlight. */
+  private readonly flights: InFlightList<Flight>;
   /** Who reaches whom, and slow links: the one link model, shared with the simulator. */
   private readonly links: Links;
   private paused = false;
@@ -88,8 +88,7 @@ export class Bus {
     this.timers = options.timers;
     this.random = options.random;
     this.hooks = options.hooks;
-    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-    assert(this.maxInFlight >= 1, 'maxInFlight must be at least 1');
+    this.flights = new InFlightList(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     this.links = new Links(this.nodeIds, false);
   }
 
@@ -109,7 +108,7 @@ export class Bus {
 
   /** While paused: delivers the earliest in-flight message. False when nothing is in flight. */
   step(): boolean {
-    const flight = this.popEarliest();
+    const flight = this.flights.takeEarliest();
     if (flight === undefined) return false;
     this.landAll([flight]);
     this.arm();
@@ -118,25 +117,23 @@ export class Bus {
 
   /** Delivers message `id` now, as if its delay had just elapsed (partitions and crashes still apply). */
   deliverNow(id: number): boolean {
-    const flight = this.flights.get(id);
+    const flight = this.flights.take(id);
     if (flight === undefined) return false;
-    this.flights.delete(id);
     this.landAll([flight]);
     this.arm();
     return true;
   }
 
   dropMessage(id: number): boolean {
-    const flight = this.flights.get(id);
+    const flight = this.flights.take(id);
     if (flight === undefined) return false;
-    this.flights.delete(id);
     this.emitDrop(flight.info.id, 'manual');
     this.arm();
     return true;
   }
 
   inFlight(): InFlightMessage[] {
-    return [...this.flights.values()].map((f) => f.info);
+    return this.flights.list().map((f) => f.info);
   }
 
   inFlightCount(): number {
@@ -157,12 +154,13 @@ export class Bus {
     if (!this.paused) return;
     this.paused = false;
     const now = this.timers.now();
-    for (const flight of this.flights.values()) {
+    this.flights.retime((flight) => {
       // Paused time does not count: a message sent during the pause starts flying now.
-      const shiftMs = now - Math.max(this.pausedAt, flight.info.sentAt);
-      flight.info = { ...flight.info, sentAt: flight.info.sentAt + shiftMs, dueAt: flight.info.dueAt + shiftMs };
-    }
-    this.rebuildHeap();
+      const shiftMs = now - Math.max(this.pausedAt, flight.sentAt);
+      const sentAt = flight.sentAt + shiftMs;
+      const dueAt = flight.dueAt + shiftMs;
+      return { ...flight, sentAt, dueAt, info: { ...flight.info, sentAt, dueAt } };
+    });
     this.arm();
   }
 
@@ -232,9 +230,7 @@ export class Bus {
 
   /** A new cluster: forget links and drop everything in flight (reported as 'crashed'). */
   reset(nodeIds: readonly NodeId[]): void {
-    for (const flight of this.flights.values()) this.emitDrop(flight.info.id, 'crashed');
-    this.flights.clear();
-    this.heap = [];
+    for (const flight of this.flights.clear()) this.emitDrop(flight.id, 'crashed');
     this.nodeIds = [...nodeIds];
     this.links.reset(nodeIds);
     this.arm();
@@ -243,13 +239,12 @@ export class Bus {
   dispose(): void {
     this.disarm();
     this.flights.clear();
-    this.heap = [];
   }
 
   // ---- Internals -------------------------------------------------------------------------------------
 
   private enqueue(m: Message, now: number, duplicate: boolean): void {
-    if (this.flights.size >= this.maxInFlight) {
+    if (this.flights.full) {
       this.stats.overflowed++;
       return this.dropAtSend(m, now, 'loss');
     }
@@ -257,8 +252,7 @@ export class Bus {
     const [minMs, maxMs] = perLink ?? this.network.delayMs;
     const delayMs = (minMs + Math.floor(this.random() * (maxMs - minMs + 1))) / this.speed;
     const info = this.describe(m, now, now + delayMs, duplicate);
-    this.flights.set(info.id, { info, message: m });
-    heapPush(this.heap, { dueAt: info.dueAt, id: info.id });
+    this.flights.add({ id: info.id, sentAt: info.sentAt, dueAt: info.dueAt, info, message: m });
     this.hooks.emit({ kind: 'sent', at: now, message: info });
     this.arm();
   }
@@ -272,7 +266,7 @@ export class Bus {
   private describe(m: Message, sentAt: number, dueAt: number, duplicate: boolean): InFlightMessage {
     const summary = summarizeMessage(m);
     if (duplicate) summary['duplicate'] = true;
-    return { id: this.nextId++, from: m.from, to: m.to, type: m.type, term: messageTerm(m), sentAt, dueAt, summary, rejected: isRejection(m) };
+    return { id: this.flights.allocateId(), from: m.from, to: m.to, type: m.type, term: messageTerm(m), sentAt, dueAt, summary, rejected: isRejection(m) };
   }
 
   private emitDrop(id: number, reason: DropReason): void {
@@ -303,36 +297,14 @@ export class Bus {
     this.timerDueAt = Infinity;
     if (this.paused) return;
     const now = this.timers.now();
-    const due: Flight[] = [];
-    while (true) {
-      const top = this.heap[0];
-      if (top === undefined || top.dueAt > now) break;
-      heapPop(this.heap);
-      const flight = this.flights.get(top.id);
-      if (flight === undefined) continue; // delivered or dropped by hand earlier
-      this.flights.delete(top.id);
-      due.push(flight);
-    }
-    this.landAll(due);
+    this.landAll(this.flights.takeDue(now));
     this.arm();
-  }
-
-  private popEarliest(): Flight | undefined {
-    while (this.heap.length > 0) {
-      const top = heapPop(this.heap)!;
-      const flight = this.flights.get(top.id);
-      if (flight === undefined) continue;
-      this.flights.delete(top.id);
-      return flight;
-    }
-    return undefined;
   }
 
   /** Keeps one timer, set for the earliest due message. */
   private arm(): void {
     if (this.paused) return;
-    while (this.heap.length > 0 && !this.flights.has(this.heap[0]!.id)) heapPop(this.heap);
-    const top = this.heap[0];
+    const top = this.flights.peekEarliest();
     if (top === undefined) return this.disarm();
     if (this.timer !== undefined && this.timerDueAt <= top.dueAt) return;
     this.disarm();
@@ -345,11 +317,6 @@ export class Bus {
     this.timer = undefined;
     this.timerDueAt = Infinity;
   }
-
-  private rebuildHeap(): void {
-    this.heap = [];
-    for (const flight of this.flights.values()) heapPush(this.heap, { dueAt: flight.info.dueAt, id: flight.info.id });
-  }
 }
 
 function cloneNetwork(n: NetworkSettings): NetworkSettings {
@@ -361,42 +328,4 @@ export const MAX_SPEED = 10;
 
 export function validateSpeed(speed: number): void {
   if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new RangeError(`speed must be in [${MIN_SPEED}, ${MAX_SPEED}], got ${speed}`);
-}
-
-// ---- A small binary min-heap on (dueAt, id): equal due times leave in send order --------------------
-
-type HeapItem = { dueAt: number; id: number };
-
-function before(a: HeapItem, b: HeapItem): boolean {
-  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
-}
-
-function heapPush(heap: HeapItem[], item: HeapItem): void {
-  heap.push(item);
-  let k = heap.length - 1;
-  while (k > 0) {
-    const parent = (k - 1) >> 1;
-    if (!before(heap[k]!, heap[parent]!)) break;
-    [heap[k], heap[parent]] = [heap[parent]!, heap[k]!];
-    k = parent;
-  }
-}
-
-function heapPop(heap: HeapItem[]): HeapItem | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || last === undefined) return top;
-  heap[0] = last;
-  let k = 0;
-  while (true) {
-    const left = 2 * k + 1;
-    const right = left + 1;
-    let smallest = k;
-    if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-    if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-    if (smallest === k) break;
-    [heap[k], heap[smallest]] = [heap[smallest]!, heap[k]!];
-    k = smallest;
-  }
-  return top;
 }

@@ -5,6 +5,7 @@
  */
 import type { KvCommand } from '../core/kv-types.ts';
 import type { MessageType, NodeId, Role } from '../core/types.ts';
+import type { PeerProgress } from '../core/protocol-node.ts';
 
 export type NodeCount = 3 | 5 | 7;
 
@@ -38,13 +39,8 @@ export interface EntryView {
   clientId?: string;
 }
 
-export interface ProgressView {
-  peer: NodeId;
-  matchIndex: number;
-  nextIndex: number;
-  state: 'probe' | 'replicate';
-  inflight: number;
-}
+/** What the leader knows of one peer's log (the protocol-node contract's PeerProgress). */
+export type ProgressView = PeerProgress;
 
 export interface NodeView {
   id: NodeId;

@@ -4,7 +4,7 @@
  */
 import type { ClusterConfig, NodeCount } from './cluster-api.ts';
 import { validateSpeed } from './bus.ts';
-import { validateNetwork } from '../sim/links.ts';
+import { validateNetwork } from '../sim/index.ts';
 import type { KeyValueStore } from '../client/persistent-session.ts';
 
 export const CONFIG_KEY = 'raft-kv-playground:cluster-config';

@@ -1,15 +1,16 @@
 /**
  * The ClusterController contract, run against both controllers: the worker cluster (in Node,
- * in-process workers over fake-indexeddb, real timers at high speed) and the in-page offline
- * cluster (virtual time, driven by a test clock). The same input must give the same behaviour.
+ * in-process workers over fake-indexeddb, real timers at high speed) and the in-page cluster
+ * (the Simulation on virtual time, driven by a test clock). The same input must give the same
+ * behaviour.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterController, ConsoleReply, RequestProgress } from './cluster-api.ts';
 import { defaultConfig } from './config.ts';
 import { setup, start } from './in-process-cluster.ts';
-import { OfflineCluster } from '../ui/offline/offline-cluster.ts';
-import { TestClock } from '../ui/offline/test-clock.ts';
+import { InPageCluster } from './in-page-cluster.ts';
+import { TestClock } from './test-clock.ts';
 
 interface Driver {
   controller: ClusterController;
@@ -34,9 +35,9 @@ const drivers: Record<string, () => Driver> = {
       dispose: () => cluster.dispose(),
     };
   },
-  'offline cluster': () => {
+  'in-page cluster': () => {
     const clock = new TestClock();
-    const cluster = new OfflineCluster({ seed: 3, clock, config: { nodes: 3, speed: 1 } });
+    const cluster = new InPageCluster({ seed: 3, clock, config: { nodes: 3, speed: 1 } });
     return {
       controller: cluster,
       until: async (predicate, what) => {
@@ -172,6 +173,81 @@ describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => 
     expect(before).not.toContain(request.id);
     c.dropMessage(request.id);
     await d.until(() => !c.snapshot().inFlight.some((m) => m.id === request.id), 'the drop');
+    c.resume();
+  });
+
+  it('roles: one leader per term; a crashed node shows crashed; a restarted one rejoins as follower; a wiped one forgets', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const s = c.snapshot();
+    expect(s.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    const byTerm = new Map<number, number>();
+    for (const n of s.nodes) if (n.role === 'leader') byTerm.set(n.term, (byTerm.get(n.term) ?? 0) + 1);
+    expect([...byTerm.values()].every((count) => count === 1)).toBe(true);
+    expect((await answer(d, c.submit({ op: 'set', key: 'r', value: '1' }))).ok).toBe(true);
+    const follower = [1, 2, 3].find((id) => id !== leaderOf(c))!;
+    c.crash(follower);
+    await d.until(() => c.snapshot().nodes[follower - 1]!.role === 'crashed', 'the crash to show');
+    c.restart(follower);
+    await d.until(() => c.snapshot().nodes[follower - 1]!.role === 'follower' && c.snapshot().nodes[follower - 1]!.commitIndex >= 2, 'the restarted node to catch up');
+    c.wipe(follower);
+    // A wiped node forgot its term and log; it learns them again from the leader.
+    await d.until(() => c.snapshot().nodes[follower - 1]!.role === 'follower' && c.snapshot().nodes[follower - 1]!.durable.lastIndex >= 2, 'the wiped node to be repaired');
+  });
+
+  it('@N sends to that node only: a follower redirects, and the reply says who it was sent to', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const leader = leaderOf(c)!;
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
+    expect((await answer(d, c.submit({ op: 'set', key: 'at', value: '1' }, { target: leader }))).ok).toBe(true);
+    const redirected = await answer(d, c.submit({ op: 'get', key: 'at' }, { target: follower }));
+    expect(redirected.ok).toBe(false);
+    expect(redirected.path).toEqual([follower]);
+    expect(redirected.text).toMatch(new RegExp(`n${leader}`));
+  });
+
+  it('a partition: the majority side commits, the cut links show in the snapshot, and heal joins them again', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const leader = leaderOf(c)!;
+    const others = [1, 2, 3].filter((id) => id !== leader);
+    c.partition([[leader], others]);
+    const cut = c.snapshot().cut;
+    expect(cut[leader]![others[0]!]).toBe(true);
+    expect(cut[others[0]!]![leader]).toBe(true);
+    expect(cut[others[0]!]![others[1]!]).toBe(false);
+    await d.until(() => c.snapshot().nodes.some((n) => others.includes(n.id) && n.role === 'leader'), 'a leader on the majority side');
+    expect((await answer(d, c.submit({ op: 'set', key: 'side', value: 'majority' }))).ok).toBe(true);
+    c.heal();
+    expect(c.snapshot().cut[leader]![others[0]!]).toBe(false);
+    await d.until(() => c.snapshot().nodes.filter((n) => n.role === 'leader').length === 1 && c.snapshot().nodes[leader - 1]!.role === 'follower', 'one leader after the heal');
+  });
+
+  it('paused: step delivers the earliest message, deliver-now a chosen one, and the rest stay in flight', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    c.pause();
+    await d.until(() => c.snapshot().paused, 'the pause');
+    void c.submit({ op: 'set', key: 's1', value: '1' });
+    void c.submit({ op: 'set', key: 's2', value: '2' });
+    await d.until(() => c.snapshot().inFlight.filter((m) => m.type === 'ClientRequest').length === 2, 'two requests in flight');
+    const flying = [...c.snapshot().inFlight].sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+    const earliest = flying[0]!;
+    expect(c.step()).toBe(true);
+    const afterStep = c.snapshot().inFlight.map((m) => m.id);
+    expect(afterStep).not.toContain(earliest.id);
+    for (const m of flying.slice(1)) if (m.dueAt > earliest.dueAt) expect(afterStep).toContain(m.id);
+    const chosen = c.snapshot().inFlight.filter((m) => m.type === 'ClientRequest').sort((a, b) => b.dueAt - a.dueAt)[0]!;
+    const rest = c.snapshot().inFlight.filter((m) => m.id !== chosen.id).map((m) => m.id);
+    c.deliverNow(chosen.id);
+    const afterDeliver = c.snapshot().inFlight.map((m) => m.id);
+    expect(afterDeliver).not.toContain(chosen.id);
+    for (const id of rest) expect(afterDeliver).toContain(id);
     c.resume();
   });
 });

@@ -18,7 +18,7 @@ import { SeededRng } from '../core/rng.ts';
 import { DurableStorage, StorageFailure, storageStopText } from './durable-storage.ts';
 import type { NodeStorage } from './idb-storage.ts';
 import { LimitNode } from './limit-node.ts';
-import { RaftRunner, type NodeRunner, type RunnerIo } from './node-runner.ts';
+import { ProtocolRunner, type NodeRunner, type RunnerIo } from './node-runner.ts';
 import { PROTOCOL_VERSION, protocolProblem, type FatalPhase, type HostToWorker, type InitMessage, type WorkerToHost } from './protocol.ts';
 
 export interface HostPort {
@@ -116,7 +116,7 @@ export class NodeHost {
     this.guard(() => {
       this.runner = init.mode === 'limit'
         ? new LimitNode(init.id, init.voters, storage, this.io)
-        : new RaftRunner(this.createNode(init, durable), storage, this.io, {
+        : new ProtocolRunner(this.createNode(init, durable), storage, this.io, {
           setTimeout: (run, ms) => this.port.setTimeout(run, ms),
           clearTimeout: (handle) => this.port.clearTimeout(handle),
         });

@@ -1,19 +1,21 @@
 /**
- * What runs inside a node's worker: the real Raft node (RaftRunner: KvNode driven by the shared
- * NodeLoop, exactly as the simulator drives it) or the benchmark's ceiling (LimitNode).
+ * What runs inside a node's worker: a protocol node (ProtocolRunner: any ProtocolNode, today the
+ * Raft KvNode, driven by the shared NodeLoop exactly as the simulator drives it) or the
+ * benchmark's ceiling (LimitNode). The runner knows the node only through the protocol-node
+ * contract (core/protocol-node.ts).
  *
  * The node loop persists each Ready batch through Persister and DurableStorage (one IndexedDB
  * transaction) and calls done() only when that transaction has completed: the messages of the
  * batch leave the worker after the state they promise is durable. (A batch that only moves the
  * volatile commit index is not waited for: see persister.ts.)
  */
-import type { KvNode } from '../raft/node.ts';
+import type { ProtocolNode } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import type { Message } from '../core/types.ts';
 import type { EntryView, NodeView } from './cluster-api.ts';
 import type { DurableStorage } from './durable-storage.ts';
 import { entryView } from './message-view.ts';
-import { KvListing, raftNodeView } from './node-view.ts';
+import { KvListing, protocolNodeView } from './node-view.ts';
 import { Persister, type PersisterTimers } from './persister.ts';
 
 /** How a runner reaches its host. */
@@ -42,13 +44,19 @@ export interface NodeRunner {
 /** Bound on entries per read-log answer. */
 export const MAX_READ_LOG_ENTRIES = 1000;
 
-export class RaftRunner implements NodeRunner {
+/** The answer to readLog in both hosts: entries from..to that the node still holds, bounded. */
+export function readLogEntries(node: ProtocolNode, fromIndex: number, toIndex: number): EntryView[] {
+  const from = Math.max(1, Math.floor(fromIndex));
+  return node.entries(from, Math.min(Math.floor(toIndex), from + MAX_READ_LOG_ENTRIES - 1)).map(entryView);
+}
+
+export class ProtocolRunner implements NodeRunner {
   private readonly loop: NodeLoop;
   private readonly persister: Persister;
   private readonly kvListing = new KvListing();
 
   constructor(
-    private readonly node: KvNode,
+    private readonly node: ProtocolNode,
     private readonly storage: DurableStorage,
     io: RunnerIo,
     timers: PersisterTimers,
@@ -80,25 +88,21 @@ export class RaftRunner implements NodeRunner {
   }
 
   forceTimeout(): void {
-    this.node.raft.forceElectionTimeout();
+    this.node.forceTimeout();
     this.loop.run();
   }
 
   view(): NodeView {
-    return raftNodeView(this.node, this.storage.durable(), this.storage.mode, this.kvListing);
+    return protocolNodeView(this.node, this.storage.durable(), this.storage.mode, this.kvListing);
   }
 
   roleKey(): string {
-    const r = this.node.raft;
+    const r = this.node.status();
     return `${r.role}:${r.term}:${r.leaderId}:${this.storage.mode}`;
   }
 
   readLog(fromIndex: number, toIndex: number): EntryView[] {
-    const last = this.node.raft.log.lastIndex();
-    const from = Math.max(1, Math.floor(fromIndex));
-    const to = Math.min(last, Math.floor(toIndex), from + MAX_READ_LOG_ENTRIES - 1);
-    if (from > to) return [];
-    return this.node.raft.log.slice(from, to).map(entryView);
+    return readLogEntries(this.node, fromIndex, toIndex);
   }
 
   stop(): void {

@@ -1,39 +1,35 @@
 /**
- * Builds the NodeView the UI draws from a running KvNode (in the worker), and the views of nodes
- * that are not running (on the main thread). Bounded: at most LOG_TAIL_ENTRIES log entries and
- * KV_VIEW_KEYS keys per view.
+ * Builds the NodeView the UI draws from a running protocol node (in the worker, or in the in-page
+ * engine), through the protocol-node contract only (inspect() and entries()), and the views of
+ * nodes that are not running (on the main thread). Bounded: at most LOG_TAIL_ENTRIES log entries
+ * and KV_VIEW_KEYS keys per view.
  */
-import type { KvNode } from '../raft/node.ts';
+import type { ProtocolNode } from '../core/protocol-node.ts';
 import type { NodeId } from '../core/types.ts';
 import { KV_VIEW_KEYS, LOG_TAIL_ENTRIES, type NodeView, type StorageMode } from './cluster-api.ts';
 import type { DurableSummary } from './idb-storage.ts';
 import { entryView } from './message-view.ts';
 
-export function raftNodeView(node: KvNode, durable: DurableSummary, storage: StorageMode, kv: KvListing): NodeView {
-  const raft = node.raft;
-  const status = node.status();
-  const timer = raft.electionTimerTicks();
-  const last = status.lastIndex;
-  const tail = last === 0 ? [] : raft.log.slice(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last);
+export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, storage: StorageMode, kv: KvListing): NodeView {
+  const n = node.inspect();
+  const last = n.lastIndex;
   return {
-    id: status.id,
-    role: status.role,
+    id: n.id,
+    role: n.role,
     alive: true,
-    term: status.term,
-    vote: status.vote,
-    leaderId: status.leaderId,
-    commitIndex: status.commitIndex,
-    appliedIndex: status.appliedIndex,
+    term: n.term,
+    vote: n.vote,
+    leaderId: n.leaderId,
+    commitIndex: n.commitIndex,
+    appliedIndex: n.appliedIndex,
     lastIndex: last,
-    electionElapsedTicks: timer.elapsed,
-    electionTimeoutTicks: timer.timeout,
-    votes: raft.votesReceived(),
-    progress: [...raft.progress].map(([peer, pr]) => ({
-      peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
-    })),
-    logTail: tail.map(entryView),
-    kv: kv.list(node.kv.data, node.kv.appliedIndex),
-    kvSize: node.kv.data.size,
+    electionElapsedTicks: n.electionTimer.elapsed,
+    electionTimeoutTicks: n.electionTimer.timeout,
+    votes: n.votes,
+    progress: n.progress,
+    logTail: node.entries(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last).map(entryView),
+    kv: kv.list(n.data, n.appliedIndex),
+    kvSize: n.data.size,
     durable: { term: durable.hardState.term, vote: durable.hardState.vote, commit: durable.hardState.commit, lastIndex: durable.lastIndex },
     storage,
   };

@@ -122,8 +122,11 @@ export class SimClient {
   }
 }
 
-/** The session's transport on virtual time: timers are events in the simulator's queue. */
-function virtualTransport(host: ClientHost, timeoutMs: number): ClientTransport {
+/**
+ * A session's transport on virtual time: timers are events in the simulator's queue. The page's
+ * in-page engine builds its console on it too (adding the explanations of a silence).
+ */
+export function virtualTransport(host: ClientHost, timeoutMs: number, backoffMs = BACKOFF_MS): ClientTransport {
   return {
     send: (m) => host.send(m),
     nodeIds: () => host.nodeIds(),
@@ -141,6 +144,6 @@ function virtualTransport(host: ClientHost, timeoutMs: number): ClientTransport 
     },
     isPaused: () => false,
     attemptTimeoutMs: () => timeoutMs,
-    backoffMs: () => BACKOFF_MS,
+    backoffMs: () => backoffMs,
   };
 }

@@ -78,7 +78,7 @@ export class Network {
       this.stats.messagesDropped++;
       return [];
     }
-    const [min, max] = this.options.delayMs;
+    const [min, max] = this.linkModel.linkDelay(m.from, m.to) ?? this.options.delayMs;
     const delays = [this.rng.int(min, max)];
     if (this.rng.chance(this.options.duplicateRate)) {
       this.stats.messagesDuplicated++;

@@ -5,6 +5,12 @@
  * Every node ticks every `tickMs` of virtual time (with a seeded phase, so nodes are not in
  * lock-step). Persistence takes a seeded virtual latency; a crash before it completes loses
  * the batch, as a crash of a real machine would.
+ *
+ * It is also the page's in-page engine (runtime/in-page-cluster.ts is a thin adapter): every
+ * message is in the one in-flight list (in-flight.ts) from send to delivery, so a person can
+ * list, deliver, drop and step messages; an observer hears sends, deliveries, drops, role and
+ * commit changes as they happen; time only moves when the host calls runFor (so "paused" is
+ * simply not calling it).
  */
 import { AssertionError, assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
@@ -14,7 +20,9 @@ import { NodeLoop } from '../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
 import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';
 import type { History } from '../check/history.ts';
-import { SimClient } from './client.ts';
+import { SimClient, type ClientHost } from './client.ts';
+import { DEFAULT_MAX_IN_FLIGHT, InFlightList } from './in-flight.ts';
+import type { DurableState } from '../core/types.ts';
 import { EventQueue } from './event-queue.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { InvariantChecker, type InvariantViolation } from './invariants.ts';
@@ -39,6 +47,37 @@ export interface SimulationOptions {
   traceLimit?: number;
   /** TEST-ONLY known-bad protocol variant. */
   bug?: BugName;
+  /** Messages in flight at most; past it a send is lost (as a full router queue loses it). */
+  maxInFlight?: number;
+  /**
+   * Any error thrown inside a node stops that node with the reason (the page wants this: one
+   * broken node must not stop the page). Off by default: headless runs want to see the bug.
+   * Failed assertions always stop only their node.
+   */
+  containNodeErrors?: boolean;
+}
+
+/** A message between sending and delivery (times in virtual ms). */
+export interface SimFlight {
+  id: number;
+  sentAt: number;
+  dueAt: number;
+  message: Message;
+}
+
+export type SimDropReason = 'loss' | 'partition' | 'crashed' | 'manual';
+
+/** Hears what happens, as it happens (the page draws it). Every hook is optional. */
+export interface SimObserver {
+  /** A message left; `dropped` says it was lost at once (its fate was decided at send). */
+  sent?(flight: SimFlight, dropped: SimDropReason | undefined): void;
+  delivered?(flight: SimFlight): void;
+  dropped?(flight: SimFlight, reason: SimDropReason): void;
+  /** A node's role or term changed (a crashed node reports its durable term). */
+  role?(id: NodeId, role: Role | 'crashed', term: number): void;
+  commit?(id: NodeId, commitIndex: number): void;
+  /** A node stopped on an error (a failed assertion, or any error with containNodeErrors). */
+  failed?(id: NodeId, reason: string): void;
 }
 
 export interface NodeStatusView {
@@ -63,6 +102,10 @@ interface SimNode {
   /** Bumped at every crash and restart; events of an older epoch are ignored. */
   epoch: number;
   restarts: number;
+  /** Why it stopped on its own (an error inside it), until it restarts. */
+  error: string | undefined;
+  /** The commit index last reported to the observer. */
+  reportedCommit: number;
 }
 
 export const MAX_NODES = 9;
@@ -71,6 +114,11 @@ export class Simulation {
   readonly seed: number;
   readonly nodeIds: readonly NodeId[];
   readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
+  /** Every message between send and delivery: the one in-flight list. */
+  private readonly flights: InFlightList<SimFlight>;
+  /** Who receives client replies, by client name. */
+  private readonly endpoints = new Map<string, (m: ClientReply) => void>();
+  private observer: SimObserver | undefined;
   private nowMs = 0;
   private readonly queue = new EventQueue();
   private readonly rng: SeededRng;
@@ -93,13 +141,17 @@ export class Simulation {
       nodes, seed: this.seed, tickMs: options.tickMs ?? 10, diskLatencyMs: options.diskLatencyMs ?? [0, 2],
       clientTimeoutMs: options.clientTimeoutMs ?? 300, invariants: options.invariants ?? true,
       traceLimit: options.traceLimit ?? 0, bug: options.bug, raft: options.raft,
+      maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, containNodeErrors: options.containNodeErrors ?? false,
     };
+    this.flights = new InFlightList(this.options.maxInFlight);
     this.rng = new SeededRng(deriveSeed(this.seed, 0));
     this.invariants = this.options.invariants ? new InvariantChecker() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
     this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
     this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), this.nodeIds, options.network);
-    this.nodes = this.nodeIds.map((id) => ({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0 }));
+    this.nodes = this.nodeIds.map((id) => ({
+      id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0, error: undefined, reportedCommit: 0,
+    }));
     this.lastRoles = this.nodeIds.map(() => ({ role: 'crashed', term: -1 }));
     for (const n of this.nodes) this.start(n);
   }
@@ -146,8 +198,17 @@ export class Simulation {
   private start(n: SimNode): void {
     n.epoch++;
     const epoch = n.epoch;
+    n.error = undefined;
     const rng = new SeededRng(deriveSeed(this.seed, 2, n.id, n.restarts));
-    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...this.options.raft, id: n.id, voters: [...this.nodeIds], bug: this.options.bug }, n.storage.load(), rng);
+    let node: KvNode;
+    try {
+      node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...this.options.raft, id: n.id, voters: [...this.nodeIds], bug: this.options.bug }, n.storage.load(), rng);
+    } catch (error) {
+      if (!this.options.containNodeErrors && !(error instanceof AssertionError)) throw error;
+      n.error = `refused to start: ${describeError(error)}`;
+      this.observer?.failed?.(n.id, n.error);
+      return;
+    }
     n.node = node;
     n.loop = new NodeLoop(node, {
       persist: (batch, done) => this.persist(n, epoch, batch, done),
@@ -176,9 +237,12 @@ export class Simulation {
     try {
       run();
     } catch (error) {
-      if (!(error instanceof AssertionError)) throw error;
-      this.assertionViolation ??= { invariant: 'assertion', timeMs: this.nowMs, message: `node ${n.id}: ${error.message}` };
+      const assertion = error instanceof AssertionError;
+      if (!assertion && !this.options.containNodeErrors) throw error;
+      if (assertion) this.assertionViolation ??= { invariant: 'assertion', timeMs: this.nowMs, message: `node ${n.id}: ${error.message}` };
       this.crash(n.id);
+      n.error = describeError(error);
+      this.observer?.failed?.(n.id, n.error);
     }
   }
 
@@ -211,8 +275,33 @@ export class Simulation {
     for (const m of messages) {
       const delays = this.network.plan(m);
       if (this.traceBuffer.enabled) this.traceMessage(delays.length === 0 ? 'drop' : 'send', m);
-      for (const delayMs of delays) this.schedule(delayMs, () => this.deliver(m));
+      if (delays.length === 0) {
+        this.dropAtSend(m, this.network.canReach(m.from, m.to) ? 'loss' : 'partition');
+        continue;
+      }
+      for (const delayMs of delays) {
+        const flight: SimFlight = { id: this.flights.allocateId(), sentAt: this.nowMs, dueAt: this.nowMs + delayMs, message: m };
+        if (!this.flights.add(flight)) {
+          // A full in-flight list loses the message, as a router with a full queue would.
+          this.network.stats.messagesDropped++;
+          this.observer?.sent?.(flight, 'loss');
+          continue;
+        }
+        this.observer?.sent?.(flight, undefined);
+        this.schedule(delayMs, () => this.arrive(flight.id));
+      }
     }
+  }
+
+  private dropAtSend(m: Message, reason: SimDropReason): void {
+    if (this.observer?.sent === undefined) return;
+    this.observer.sent({ id: this.flights.allocateId(), sentAt: this.nowMs, dueAt: this.nowMs, message: m }, reason);
+  }
+
+  /** A message's due time came; it may have been delivered or dropped by hand before. */
+  private arrive(id: number): void {
+    const flight = this.flights.take(id);
+    if (flight !== undefined) this.deliver(flight);
   }
 
   private traceMessage(kind: 'send' | 'deliver' | 'drop', m: Message): void {
@@ -220,26 +309,32 @@ export class Simulation {
     this.traceBuffer.add({ timeMs: this.nowMs, kind, from: m.from, to: m.to, msg: m.type, ...(term !== undefined ? { term } : {}) });
   }
 
-  private deliver(m: Message): void {
+  private deliver(flight: SimFlight): void {
+    const m = flight.message;
+    // A message in flight when a partition forms, or to a crashed node, is lost.
+    if (!this.network.canReach(m.from, m.to)) return this.lose(flight, 'partition');
     if (m.type === 'ClientReply') {
       this.network.stats.messagesDelivered++;
-      this.clients.get(m.to)?.receive(m as ClientReply);
+      this.observer?.delivered?.(flight);
+      this.endpoints.get(m.to)?.(m as ClientReply);
       return;
     }
     const n = this.nodes[m.to - 1];
-    // A message in flight when a partition forms, or to a crashed node, is lost.
-    if (n?.node === undefined || !this.network.canReach(m.from, m.to)) {
-      this.network.stats.messagesDropped++;
-      if (this.traceBuffer.enabled) this.traceMessage('drop', m);
-      return;
-    }
+    if (n?.node === undefined) return this.lose(flight, 'crashed');
     this.network.stats.messagesDelivered++;
     if (this.traceBuffer.enabled) this.traceMessage('deliver', m);
+    this.observer?.delivered?.(flight);
     const node = n.node;
     this.guard(n, () => {
       node.step(m);
       this.runLoop(n);
     });
+  }
+
+  private lose(flight: SimFlight, reason: SimDropReason): void {
+    this.network.stats.messagesDropped++;
+    if (this.traceBuffer.enabled) this.traceMessage('drop', flight.message);
+    this.observer?.dropped?.(flight, reason);
   }
 
   /** Runs after every event: invariants, election counting, role changes into the trace. */
@@ -248,15 +343,24 @@ export class Simulation {
     this.invariants?.afterEvent(view, this.nowMs);
     for (let k = 0; k < view.length; k++) {
       const node = view[k]!.node;
-      const role = node === undefined ? 'crashed' : node.raft.role;
-      const term = node === undefined ? -1 : node.raft.term;
+      const status = node?.status();
+      const role = status === undefined ? 'crashed' : status.role;
+      const term = status === undefined ? -1 : status.term;
       const last = this.lastRoles[k]!;
+      if (this.observer !== undefined) this.reportCommit(view[k]!, status?.commitIndex);
       if (last.role === role && last.term === term) continue;
       last.role = role;
       last.term = term;
       if (role === 'leader') this.electionCount++;
       this.traceBuffer.add({ timeMs: this.nowMs, kind: 'state', node: k + 1, role, term: Math.max(term, 0) });
+      this.observer?.role?.(k + 1, role, node === undefined ? view[k]!.storage.durableState().hardState.term : term);
     }
+  }
+
+  private reportCommit(n: SimNode, commit: number | undefined): void {
+    if (commit === undefined || commit === n.reportedCommit) return;
+    n.reportedCommit = commit;
+    this.observer?.commit?.(n.id, commit);
   }
 
   // ---- Faults ---------------------------------------------------------------------------------------
@@ -287,28 +391,59 @@ export class Simulation {
   /** Crash, erase its disk, restart empty (unsafe on purpose: it forgets its votes). */
   wipe(id: NodeId): void {
     this.crash(id);
-    this.simNode(id).storage.wipe();
+    const n = this.simNode(id);
+    n.storage.wipe();
+    n.reportedCommit = 0;
     this.restart(id);
   }
 
+  /** The node's election timer fires now (with PreVote, it starts a pre-vote). */
+  forceTimeout(id: NodeId): void {
+    const n = this.simNode(id);
+    const node = n.node;
+    if (node === undefined) return;
+    this.guard(n, () => {
+      node.forceTimeout();
+      this.runLoop(n);
+    });
+    this.observeRoles();
+  }
+
   partition(groups: NodeId[][]): void {
-    for (const group of groups) for (const id of group) this.simNode(id);
-    this.network.links.partition(groups);
+    this.network.links.partition(groups); // checks the ids
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: JSON.stringify(groups) });
   }
 
-  isolate(id: NodeId): void {
+  /**
+   * Cuts every link of `id` both ways. With `clients`, clients cannot reach it either (the page
+   * does this); without, a client stuck on it times out and tries another, as a real client would.
+   */
+  isolate(id: NodeId, options: { clients?: boolean } = {}): void {
     this.simNode(id);
-    this.network.links.isolate(id, false);
+    this.network.links.isolate(id, options.clients ?? false);
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: `isolate ${id}` });
+  }
+
+  /** Repairs every link of `id`, both ways, clients included. */
+  rejoin(id: NodeId): void {
+    this.network.links.rejoin(id);
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'heal', detail: `rejoin ${id}` });
   }
 
   /** One-way cut: messages from `from` to `to` are lost; the other direction still works. */
   cutLink(from: NodeId, to: NodeId): void {
-    this.simNode(from);
-    this.simNode(to);
-    this.network.links.setLink(from, to, true);
-    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: `cut ${from}->${to}` });
+    this.setLink(from, to, true);
+  }
+
+  /** One way: `cut` true loses messages from `from` to `to`; false repairs that direction. */
+  setLink(from: NodeId, to: NodeId, cut: boolean): void {
+    this.network.links.setLink(from, to, cut);
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: cut ? 'partition' : 'heal', detail: `${cut ? 'cut' : 'repair'} ${from}->${to}` });
+  }
+
+  /** Gives the link from -> to its own delay range (undefined: back to the network's). */
+  setLinkDelay(from: NodeId, to: NodeId, delayMs: [number, number] | undefined): void {
+    this.network.links.setLinkDelay(from, to, delayMs);
   }
 
   heal(): void {
@@ -320,30 +455,116 @@ export class Simulation {
     this.network.setOptions(options);
   }
 
+  networkOptions(): NetworkOptions {
+    const o = this.network.options;
+    return { ...o, delayMs: [o.delayMs[0], o.delayMs[1]] };
+  }
+
+  canReach(from: NodeId | string, to: NodeId | string): boolean {
+    return this.network.canReach(from, to);
+  }
+
+  /** cut[from][to] for every pair of nodes. */
+  cutMatrix(): Record<NodeId, Record<NodeId, boolean>> {
+    return this.network.links.cutMatrix();
+  }
+
+  /** The links with their own delay range, as [from, to, [min, max]]. */
+  linkDelays(): [NodeId, NodeId, [number, number]][] {
+    return this.network.links.linkDelayList();
+  }
+
+  // ---- Messages in flight (the page's pause, step, deliver and drop) ---------------------------------
+
+  inFlight(): SimFlight[] {
+    return this.flights.list();
+  }
+
+  /** Delivers message `id` now, as if its delay had just elapsed (cuts and crashes still apply). */
+  deliverNow(id: number): boolean {
+    const flight = this.flights.take(id);
+    if (flight === undefined) return false;
+    this.eventCount++;
+    this.deliver(flight);
+    this.observeRoles();
+    return true;
+  }
+
+  dropMessage(id: number): boolean {
+    const flight = this.flights.take(id);
+    if (flight === undefined) return false;
+    this.lose(flight, 'manual');
+    return true;
+  }
+
+  /** Runs virtual time to the earliest message due and delivers it (false: nothing in flight). */
+  step(): boolean {
+    const next = this.flights.peekEarliest();
+    if (next === undefined) return false;
+    this.runUntil(() => this.flights.get(next.id) === undefined, Math.max(0, next.dueAt - this.nowMs));
+    return true;
+  }
+
+  /**
+   * Hears sends, deliveries, drops, role and commit changes from now on (undefined: nobody
+   * listens). A new observer first hears every node's current role and commit index.
+   */
+  observe(observer: SimObserver | undefined): void {
+    this.observer = undefined;
+    this.observeRoles(); // brings the trace up to date without telling the new observer twice
+    this.observer = observer;
+    if (observer === undefined) return;
+    for (const n of this.nodes) {
+      const status = n.node?.status();
+      observer.role?.(n.id, status?.role ?? 'crashed', status?.term ?? n.storage.durableState().hardState.term);
+      n.reportedCommit = status?.commitIndex ?? n.reportedCommit;
+      if (n.reportedCommit > 0) observer.commit?.(n.id, n.reportedCommit);
+    }
+  }
+
   // ---- Clients ------------------------------------------------------------------------------------
 
-  client(name?: string): SimClient {
+  client(name?: string, options: { maxQueued?: number } = {}): SimClient {
     const id = name ?? `c${this.clients.size + 1}`;
     assert(!this.clients.has(id), `client ${id} exists`);
-    const client = new SimClient(id, {
+    // Replies can only arrive after a request left, so `client` exists by then.
+    const host = this.clientHost(id, (m) => client.receive(m));
+    const client = new SimClient(id, host, this.recorder, this.options.clientTimeoutMs, options.maxQueued);
+    this.clients.set(id, client);
+    return client;
+  }
+
+  /**
+   * What a client endpoint named `name` needs from the engine: the clock, timers, randomness and
+   * a way to send; replies to `name` go to `receive`. sim.client() is built on it, and so is the
+   * page's console in the in-page engine (one client, src/client/, on this clock).
+   */
+  clientHost(name: string, receive: (m: ClientReply) => void): ClientHost {
+    assert(!this.endpoints.has(name), `client endpoint ${name} exists`);
+    this.endpoints.set(name, receive);
+    return {
       nowMs: () => this.nowMs,
       nodeIds: () => this.nodeIds,
       send: (m) => this.sendAll([m]),
       schedule: (delayMs, run) => this.schedule(delayMs, run),
       randomInt: (min, max) => this.rng.int(min, max),
-    }, this.recorder, this.options.clientTimeoutMs);
-    this.clients.set(id, client);
-    return client;
+    };
+  }
+
+  /** Forgets a client endpoint: replies to it are delivered to nobody. */
+  detachClient(name: string): void {
+    this.endpoints.delete(name);
+    this.clients.delete(name);
   }
 
   // ---- Observation -------------------------------------------------------------------------------
 
   /** The leader of the highest term among running nodes. */
   leader(): NodeId | undefined {
-    let best: KvNode | undefined;
+    let best: { id: NodeId; term: number } | undefined;
     for (const n of this.nodes) {
-      const node = n.node;
-      if (node?.raft.role === 'leader' && (best === undefined || node.raft.term > best.raft.term)) best = node;
+      const s = n.node?.status();
+      if (s?.role === 'leader' && (best === undefined || s.term > best.term)) best = s;
     }
     return best?.id;
   }
@@ -363,12 +584,22 @@ export class Simulation {
   /** The node's KV contents as applied so far (undefined when crashed). */
   appliedState(id: NodeId): Map<string, string> | undefined {
     const node = this.simNode(id).node;
-    return node === undefined ? undefined : new Map(node.kv.data);
+    return node === undefined ? undefined : new Map(node.inspect().data);
   }
 
   /** Direct access to a running node, for tests and the trace. */
   node(id: NodeId): KvNode | undefined {
     return this.simNode(id).node;
+  }
+
+  /** What the node's disk holds (synced writes only). */
+  durableState(id: NodeId): Readonly<DurableState> {
+    return this.simNode(id).storage.durableState();
+  }
+
+  /** Why the node stopped on its own, if it did (cleared when it restarts). */
+  nodeError(id: NodeId): string | undefined {
+    return this.simNode(id).error;
   }
 
   history(): History {
@@ -394,7 +625,11 @@ export class Simulation {
 
   private simNode(id: NodeId): SimNode {
     const n = this.nodes[id - 1];
-    assert(n !== undefined && n.id === id, `no node ${id} (nodes are 1..${this.nodes.length})`);
+    assert(n !== undefined && n.id === id, `no node ${id} (nodes are ${this.nodeIds.join(', ')})`);
     return n;
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../runtime/cluster-api.ts';
-import { OfflineCluster } from '../offline/offline-cluster.ts';
-import { TestClock } from '../offline/test-clock.ts';
+import { InPageCluster } from '../../runtime/in-page-cluster.ts';
+import { TestClock } from '../../runtime/test-clock.ts';
 import { ClusterStore, type FrameScheduler } from './cluster-store.svelte.ts';
 import { ConsoleState } from './console-state.svelte.ts';
 
@@ -15,7 +15,7 @@ function setup(nodes: 3 | 5 = 5, seed = 5) {
     cancelFrame: (h) => clock.cancelFrame(h),
     setTimer: (run, ms) => timers.push({ at: clock.now() + ms, run }),
   };
-  const cluster = new OfflineCluster({ seed, clock, config: { nodes, speed: 1 } });
+  const cluster = new InPageCluster({ seed, clock, config: { nodes, speed: 1 } });
   const store = new ClusterStore(cluster, scheduler);
   const advance = (ms: number) => {
     for (let t = 0; t < ms; t += 16) {
@@ -187,7 +187,7 @@ describe('ClusterStore banners (#17 item 6)', () => {
       cancelFrame: (h) => clock.cancelFrame(h),
       setTimer: () => undefined,
     };
-    const cluster = new OfflineCluster({ seed: 1, clock, config: { nodes: 3, speed: 1 } });
+    const cluster = new InPageCluster({ seed: 1, clock, config: { nodes: 3, speed: 1 } });
     const corrupt = 'Node 2 refuses to start: corrupted record "entry 1" in database raft-node-2: bad term';
     let listener: ((events: ClusterEvent[]) => void) | undefined;
     // The worker cluster does both: the node's load error stands in snapshot.warnings, and the

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterEvent, ClusterSnapshot, ConsoleReply } from '../../runtime/cluster-api.ts';
-import { OfflineCluster } from './offline-cluster.ts';
+import type { ClusterEvent, ClusterSnapshot, ConsoleReply } from './cluster-api.ts';
+import { InPageCluster } from './in-page-cluster.ts';
 import { TestClock } from './test-clock.ts';
 
 function setup(nodes: 3 | 5 | 7 = 5, seed = 7) {
   const clock = new TestClock();
-  const cluster = new OfflineCluster({ seed, clock, config: { nodes, speed: 1 } });
+  const cluster = new InPageCluster({ seed, clock, config: { nodes, speed: 1 } });
   const events: ClusterEvent[] = [];
   cluster.subscribe((batch) => events.push(...batch));
   return { clock, cluster, events };
@@ -35,7 +35,7 @@ async function run(clock: TestClock, promise: Promise<ConsoleReply>, maxMs = 20_
   return reply!;
 }
 
-describe('OfflineCluster', () => {
+describe('InPageCluster', () => {
   it('elects a leader and reports roles, terms, votes and timers in its snapshot', () => {
     const { clock, cluster, events } = setup();
     expect(cluster.snapshot().nodes.map((n) => n.role)).toEqual(['follower', 'follower', 'follower', 'follower', 'follower']);
@@ -177,7 +177,7 @@ describe('OfflineCluster', () => {
 
   it('step returns false when nothing is in flight', () => {
     const clock = new TestClock();
-    const cluster = new OfflineCluster({ seed: 1, clock, config: { nodes: 3 } });
+    const cluster = new InPageCluster({ seed: 1, clock, config: { nodes: 3 } });
     cluster.pause();
     expect(cluster.snapshot().inFlight).toHaveLength(0);
     expect(cluster.step()).toBe(false);
@@ -221,7 +221,7 @@ describe('OfflineCluster', () => {
     const b = setup(5, 11);
     a.clock.advance(5000);
     b.clock.advance(5000);
-    const view = (c: OfflineCluster) => c.snapshot().nodes.map((n) => `${n.id}:${n.role}:${n.term}:${n.commitIndex}`);
+    const view = (c: InPageCluster) => c.snapshot().nodes.map((n) => `${n.id}:${n.role}:${n.term}:${n.commitIndex}`);
     expect(view(a.cluster)).toEqual(view(b.cluster));
   });
 

@@ -1,5 +1,5 @@
 /** A hand-driven FrameClock for tests: advance(ms) runs 16 ms frames until ms have passed. */
-import type { FrameClock } from './offline-cluster.ts';
+import type { FrameClock } from './frame-clock.ts';
 
 export class TestClock implements FrameClock {
   private t = 0;
