@@ -300,16 +300,18 @@ export class ClientSession {
     this.transport.clearTimer(op.timer);
     op.attempt++;
     const attempt = op.attempt;
-    const fire = (): void => {
-      if (this.current !== op || op.attempt !== attempt) return;
-      if (this.transport.isPaused()) {
-        op.timer = this.transport.setTimer(fire, delayMs);
-        return;
-      }
-      op.waitedMs += delayMs;
-      run();
-    };
-    op.timer = this.transport.setTimer(fire, delayMs);
+    op.timer = this.transport.setTimer(() => this.fire(op, attempt, delayMs, run), delayMs);
+  }
+
+  /** An armed timer fired: act unless the operation moved on; paused time does not count. */
+  private fire(op: Operation, attempt: number, delayMs: number, run: () => void): void {
+    if (this.current !== op || op.attempt !== attempt) return;
+    if (this.transport.isPaused()) {
+      op.timer = this.transport.setTimer(() => this.fire(op, attempt, delayMs, run), delayMs);
+      return;
+    }
+    op.waitedMs += delayMs;
+    run();
   }
 
   private chooseTarget(): NodeId {

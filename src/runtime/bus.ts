@@ -56,6 +56,7 @@ interface Flight {
   id: number;
   sentAt: number;
   dueAt: number;
+  slot: number;
   info: InFlightMessage;
   message: Message;
 }
@@ -252,7 +253,7 @@ export class Bus {
     const [minMs, maxMs] = perLink ?? this.network.delayMs;
     const delayMs = (minMs + Math.floor(this.random() * (maxMs - minMs + 1))) / this.speed;
     const info = this.describe(m, now, now + delayMs, duplicate);
-    this.flights.add({ id: info.id, sentAt: info.sentAt, dueAt: info.dueAt, info, message: m });
+    this.flights.add({ id: info.id, sentAt: info.sentAt, dueAt: info.dueAt, slot: -1, info, message: m });
     this.hooks.emit({ kind: 'sent', at: now, message: info });
     this.arm();
   }

@@ -63,6 +63,8 @@ export interface SimFlight {
   sentAt: number;
   dueAt: number;
   message: Message;
+  /** The in-flight list's bookkeeping (in-flight.ts). */
+  slot: number;
 }
 
 export type SimDropReason = 'loss' | 'partition' | 'crashed' | 'manual';
@@ -119,6 +121,8 @@ export class Simulation {
   /** Who receives client replies, by client name. */
   private readonly endpoints = new Map<string, (m: ClientReply) => void>();
   private observer: SimObserver | undefined;
+  /** The node the current event ran on (the only one whose role it can change). */
+  private touched: SimNode | undefined;
   private nowMs = 0;
   private readonly queue = new EventQueue();
   private readonly rng: SeededRng;
@@ -143,7 +147,7 @@ export class Simulation {
       traceLimit: options.traceLimit ?? 0, bug: options.bug, raft: options.raft,
       maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, containNodeErrors: options.containNodeErrors ?? false,
     };
-    this.flights = new InFlightList(this.options.maxInFlight);
+    this.flights = new InFlightList(this.options.maxInFlight, false); // the event queue orders deliveries
     this.rng = new SeededRng(deriveSeed(this.seed, 0));
     this.invariants = this.options.invariants ? new InvariantChecker() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
@@ -185,8 +189,13 @@ export class Simulation {
     const event = this.queue.pop()!;
     this.nowMs = event.timeMs;
     this.eventCount++;
+    this.touched = undefined;
     event.run();
-    this.observeRoles();
+    // Only an event that ran on a node can change a role (a client's timer or a reply cannot;
+    // a crash inside the event observes every node itself).
+    if (this.touched === undefined) return;
+    this.invariants?.afterEvent(this.nodes, this.nowMs);
+    this.observeNode(this.touched);
   }
 
   private schedule(delayMs: number, run: () => void): void {
@@ -234,6 +243,7 @@ export class Simulation {
    * same thing), and is recorded as a violation: in a correct protocol it never happens.
    */
   private guard(n: SimNode, run: () => void): void {
+    this.touched = n;
     try {
       run();
     } catch (error) {
@@ -280,7 +290,7 @@ export class Simulation {
         continue;
       }
       for (const delayMs of delays) {
-        const flight: SimFlight = { id: this.flights.allocateId(), sentAt: this.nowMs, dueAt: this.nowMs + delayMs, message: m };
+        const flight: SimFlight = { id: this.flights.allocateId(), sentAt: this.nowMs, dueAt: this.nowMs + delayMs, message: m, slot: -1 };
         if (!this.flights.add(flight)) {
           // A full in-flight list loses the message, as a router with a full queue would.
           this.network.stats.messagesDropped++;
@@ -288,20 +298,19 @@ export class Simulation {
           continue;
         }
         this.observer?.sent?.(flight, undefined);
-        this.schedule(delayMs, () => this.arrive(flight.id));
+        this.schedule(delayMs, () => this.arrive(flight));
       }
     }
   }
 
   private dropAtSend(m: Message, reason: SimDropReason): void {
     if (this.observer?.sent === undefined) return;
-    this.observer.sent({ id: this.flights.allocateId(), sentAt: this.nowMs, dueAt: this.nowMs, message: m }, reason);
+    this.observer.sent({ id: this.flights.allocateId(), sentAt: this.nowMs, dueAt: this.nowMs, message: m, slot: -1 }, reason);
   }
 
   /** A message's due time came; it may have been delivered or dropped by hand before. */
-  private arrive(id: number): void {
-    const flight = this.flights.take(id);
-    if (flight !== undefined) this.deliver(flight);
+  private arrive(flight: SimFlight): void {
+    if (this.flights.takeFlight(flight)) this.deliver(flight);
   }
 
   private traceMessage(kind: 'send' | 'deliver' | 'drop', m: Message): void {
@@ -337,24 +346,25 @@ export class Simulation {
     this.observer?.dropped?.(flight, reason);
   }
 
-  /** Runs after every event: invariants, election counting, role changes into the trace. */
+  /** After a fault or a manual action: invariants, then every node's role and commit. */
   private observeRoles(): void {
-    const view = this.nodes;
-    this.invariants?.afterEvent(view, this.nowMs);
-    for (let k = 0; k < view.length; k++) {
-      const node = view[k]!.node;
-      const status = node?.status();
-      const role = status === undefined ? 'crashed' : status.role;
-      const term = status === undefined ? -1 : status.term;
-      const last = this.lastRoles[k]!;
-      if (this.observer !== undefined) this.reportCommit(view[k]!, status?.commitIndex);
-      if (last.role === role && last.term === term) continue;
-      last.role = role;
-      last.term = term;
-      if (role === 'leader') this.electionCount++;
-      this.traceBuffer.add({ timeMs: this.nowMs, kind: 'state', node: k + 1, role, term: Math.max(term, 0) });
-      this.observer?.role?.(k + 1, role, node === undefined ? view[k]!.storage.durableState().hardState.term : term);
-    }
+    this.invariants?.afterEvent(this.nodes, this.nowMs);
+    for (const n of this.nodes) this.observeNode(n);
+  }
+
+  /** Election counting, role changes into the trace, role and commit changes to the observer. */
+  private observeNode(n: SimNode): void {
+    const status = n.node?.status();
+    const role = status === undefined ? 'crashed' : status.role;
+    const term = status === undefined ? -1 : status.term;
+    const last = this.lastRoles[n.id - 1]!;
+    if (this.observer !== undefined) this.reportCommit(n, status?.commitIndex);
+    if (last.role === role && last.term === term) return;
+    last.role = role;
+    last.term = term;
+    if (role === 'leader') this.electionCount++;
+    this.traceBuffer.add({ timeMs: this.nowMs, kind: 'state', node: n.id, role, term: Math.max(term, 0) });
+    this.observer?.role?.(n.id, role, status === undefined ? n.storage.durableState().hardState.term : term);
   }
 
   private reportCommit(n: SimNode, commit: number | undefined): void {
