@@ -4,7 +4,7 @@
  * added delay, durable IndexedDB, 1, 16 and 64 closed-loop clients. For each, it measures the Raft
  * cluster and, in the same run, the limit of this design on this machine: the same workers relaying
  * the same messages through the main-thread bus and group-committing the same batches to IndexedDB,
- * with no consensus logic (src/runtime/limit-node.ts). Prints a table, then JSON.
+ * with no consensus logic (src/core/limit-node.ts, a ProtocolNode on the same runner). Prints a table, then JSON.
  *
  *   npm run bench [-- --measure-ms 3000 --warmup-ms 1000 --repeat 3 --durability strict|relaxed --nodes 3,5 --clients 1,16,64]
  *

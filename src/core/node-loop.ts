@@ -37,6 +37,7 @@ export class NodeLoop {
       const rd = this.node.ready();
       if (rd === undefined) return;
       const batch: StorageBatch = { ...(rd.hardState ? { hardState: rd.hardState } : {}), entries: rd.entries };
+      if (rd.unpromised !== undefined && rd.unpromised.length > 0) this.io.send(rd.unpromised);
       // TEST-ONLY bug: acknowledgements leave before the state they promise is durable.
       const sendEarly = this.bug === 'ack-before-persist';
       if (sendEarly) this.io.send(rd.messages);

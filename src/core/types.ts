@@ -150,6 +150,12 @@ export interface Ready {
   /** Entries to append; storage truncates its log from entries[0].index before appending. */
   entries: Entry[];
   messages: Message[];
+  /**
+   * Messages that promise nothing (a leader's appends: it counts itself only once its own write is
+   * durable), so the host may send them before persisting this batch, in parallel with the write,
+   * as etcd's leader does. Optional; Raft does not use it yet.
+   */
+  unpromised?: Message[];
   /** Committed entries not yet applied, in index order. */
   committed: Entry[];
 }

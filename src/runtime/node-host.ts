@@ -17,7 +17,7 @@ import type { DurableState } from '../core/types.ts';
 import { SeededRng } from '../core/rng.ts';
 import { DurableStorage, StorageFailure, storageStopText } from './durable-storage.ts';
 import type { NodeStorage } from './idb-storage.ts';
-import { LimitNode } from './limit-node.ts';
+import { LimitNode } from '../core/limit-node.ts';
 import { ProtocolRunner, type NodeRunner, type RunnerIo } from './node-runner.ts';
 import { PROTOCOL_VERSION, protocolProblem, type FatalPhase, type HostToWorker, type InitMessage, type WorkerToHost } from './protocol.ts';
 
@@ -114,12 +114,12 @@ export class NodeHost {
     }
     const durable = loaded.state;
     this.guard(() => {
-      this.runner = init.mode === 'limit'
-        ? new LimitNode(init.id, init.voters, storage, this.io)
-        : new ProtocolRunner(this.createNode(init, durable), storage, this.io, {
-          setTimeout: (run, ms) => this.port.setTimeout(run, ms),
-          clearTimeout: (handle) => this.port.clearTimeout(handle),
-        });
+      // Either protocol runs through the same contract and runner.
+      const node = init.mode === 'limit' ? new LimitNode(init.id, init.voters) : this.createNode(init, durable);
+      this.runner = new ProtocolRunner(node, storage, this.io, {
+        setTimeout: (run, ms) => this.port.setTimeout(run, ms),
+        clearTimeout: (handle) => this.port.clearTimeout(handle),
+      });
       this.state = 'running';
       this.lastRoleKey = this.runner.roleKey();
       this.post({ v: PROTOCOL_VERSION, type: 'started', view: this.runner.view() });

@@ -16,6 +16,8 @@ import { AssertionError, assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
 import { DEFAULT_RAFT_TUNING, type RaftConfig } from '../raft/raft.ts';
 import { KvNode } from '../raft/node.ts';
+import { LimitNode } from '../core/limit-node.ts';
+import type { ProtocolNode } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
 import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';
@@ -47,6 +49,11 @@ export interface SimulationOptions {
   traceLimit?: number;
   /** TEST-ONLY known-bad protocol variant. */
   bug?: BugName;
+  /**
+   * Which protocol the nodes run: Raft (the KV store), or the benchmark's no-consensus relay
+   * (core/limit-node.ts, a ceiling to compare with; Raft's safety invariants do not apply to it).
+   */
+  protocol?: 'raft' | 'limit';
   /** Messages in flight at most; past it a send is lost (as a full router queue loses it). */
   maxInFlight?: number;
   /**
@@ -99,7 +106,7 @@ export interface SimulationStats extends NetworkStats {
 interface SimNode {
   id: NodeId;
   storage: MemoryStorage;
-  node: KvNode | undefined;
+  node: ProtocolNode | undefined;
   loop: NodeLoop | undefined;
   /** Bumped at every crash and restart; events of an older epoch are ignored. */
   epoch: number;
@@ -116,6 +123,10 @@ export class Simulation {
   readonly seed: number;
   readonly nodeIds: readonly NodeId[];
   readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
+  /** Raft's invariants see Raft nodes (the checker exists only when the protocol is Raft). */
+  private get raftNodes(): { id: NodeId; node: KvNode | undefined }[] {
+    return this.nodes as { id: NodeId; node: KvNode | undefined }[];
+  }
   /** Every message between send and delivery: the one in-flight list. */
   private readonly flights: InFlightList<SimFlight>;
   /** Who receives client replies, by client name. */
@@ -143,7 +154,9 @@ export class Simulation {
     this.seed = options.seed ?? 1;
     this.options = {
       nodes, seed: this.seed, tickMs: options.tickMs ?? 10, diskLatencyMs: options.diskLatencyMs ?? [0, 2],
-      clientTimeoutMs: options.clientTimeoutMs ?? 300, invariants: options.invariants ?? true,
+      clientTimeoutMs: options.clientTimeoutMs ?? 300, protocol: options.protocol ?? 'raft',
+      // Raft's safety invariants do not apply to the relay.
+      invariants: (options.invariants ?? true) && options.protocol !== 'limit',
       traceLimit: options.traceLimit ?? 0, bug: options.bug, raft: options.raft,
       maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, containNodeErrors: options.containNodeErrors ?? false,
     };
@@ -194,7 +207,7 @@ export class Simulation {
     // Only an event that ran on a node can change a role (a client's timer or a reply cannot;
     // a crash inside the event observes every node itself).
     if (this.touched === undefined) return;
-    this.invariants?.afterEvent(this.nodes, this.nowMs);
+    this.invariants?.afterEvent(this.raftNodes, this.nowMs);
     this.observeNode(this.touched);
   }
 
@@ -209,9 +222,11 @@ export class Simulation {
     const epoch = n.epoch;
     n.error = undefined;
     const rng = new SeededRng(deriveSeed(this.seed, 2, n.id, n.restarts));
-    let node: KvNode;
+    let node: ProtocolNode;
     try {
-      node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...this.options.raft, id: n.id, voters: [...this.nodeIds], bug: this.options.bug }, n.storage.load(), rng);
+      node = this.options.protocol === 'limit'
+        ? new LimitNode(n.id, this.nodeIds)
+        : new KvNode({ ...DEFAULT_RAFT_TUNING, ...this.options.raft, id: n.id, voters: [...this.nodeIds], bug: this.options.bug }, n.storage.load(), rng);
     } catch (error) {
       if (!this.options.containNodeErrors && !(error instanceof AssertionError)) throw error;
       n.error = `refused to start: ${describeError(error)}`;
@@ -261,7 +276,7 @@ export class Simulation {
   }
 
   private persist(n: SimNode, epoch: number, batch: StorageBatch, done: () => void): void {
-    this.invariants?.onPersist(n.id, n.node!, batch.entries, this.nowMs);
+    this.invariants?.onPersist(n.id, n.node as KvNode, batch.entries, this.nowMs);
     n.storage.write(batch);
     const [min, max] = this.options.diskLatencyMs;
     const latencyMs = this.rng.int(min, max);
@@ -278,7 +293,7 @@ export class Simulation {
   }
 
   private onApplied(n: SimNode, rd: Ready): void {
-    this.invariants?.onApplied(n.id, n.node!, rd, this.nowMs);
+    this.invariants?.onApplied(n.id, n.node as KvNode, rd, this.nowMs);
   }
 
   private sendAll(messages: Message[]): void {
@@ -348,7 +363,7 @@ export class Simulation {
 
   /** After a fault or a manual action: invariants, then every node's role and commit. */
   private observeRoles(): void {
-    this.invariants?.afterEvent(this.nodes, this.nowMs);
+    this.invariants?.afterEvent(this.raftNodes, this.nowMs);
     for (const n of this.nodes) this.observeNode(n);
   }
 
@@ -599,6 +614,12 @@ export class Simulation {
 
   /** Direct access to a running node, for tests and the trace. */
   node(id: NodeId): KvNode | undefined {
+    const node = this.simNode(id).node;
+    return node instanceof KvNode ? node : undefined;
+  }
+
+  /** A running node through the protocol-node contract (any protocol). */
+  protocolNode(id: NodeId): ProtocolNode | undefined {
     return this.simNode(id).node;
   }
 
