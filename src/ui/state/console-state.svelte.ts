@@ -7,7 +7,8 @@ import { unreachable } from '../../core/assert.ts';
 import { formatCommand, formatRoute, replyText } from '../console/format.ts';
 import { helpText, parseLine } from '../console/parse.ts';
 import { displayText } from '../model/display-text.ts';
-import type { ClusterStore } from './cluster-store.svelte.ts';
+import type { ClusterActions } from './cluster-actions.ts';
+import type { SnapshotFeed } from './snapshot-feed.svelte.ts';
 
 export const MAX_LINES = 400;
 export const MAX_HISTORY = 200;
@@ -35,12 +36,15 @@ export class ConsoleState {
   private draft = '';
   private nextId = 1;
 
-  constructor(private readonly store: ClusterStore) {}
+  constructor(
+    private readonly feed: SnapshotFeed,
+    private readonly actions: ClusterActions,
+  ) {}
 
   /** Runs a typed line. Resolves when its reply (if any) is in. */
   async run(line: string): Promise<void> {
     this.remember(line);
-    const parsed = parseLine(line, this.store.snapshot.nodes.length);
+    const parsed = parseLine(line, this.feed.snapshot.nodes.length);
     switch (parsed.kind) {
       case 'empty':
         return;
@@ -60,7 +64,7 @@ export class ConsoleState {
     }
     const target = parsed.target;
     this.push('echo', `${target === undefined ? '' : `@${target} `}${formatCommand(parsed.command)}`);
-    if (target !== undefined && !this.store.hasNode(target)) {
+    if (target !== undefined && !this.feed.hasNode(target)) {
       this.push('error', `There is no node n${target} in this cluster.`);
       return;
     }
@@ -68,7 +72,7 @@ export class ConsoleState {
     const onProgress = (p: RequestProgress) => this.update(id, { ...progressLine(p, target), requestId: p.requestId });
     let reply: ConsoleReply;
     try {
-      reply = await this.store.submit(parsed.command, target === undefined ? { onProgress } : { target, onProgress });
+      reply = await this.actions.submit(parsed.command, target === undefined ? { onProgress } : { target, onProgress });
     } catch (error) {
       this.update(id, { kind: 'error', text: `(error) ${String(error)}` });
       return;
@@ -80,13 +84,13 @@ export class ConsoleState {
   retry(lineId: number): void {
     const line = this.lines.find((l) => l.id === lineId);
     if (line?.kind !== 'held' || line.requestId === undefined) return;
-    if (this.store.retryRequest(line.requestId)) this.update(lineId, { kind: 'pending', text: 'retrying the same request…' });
+    if (this.actions.retryRequest(line.requestId)) this.update(lineId, { kind: 'pending', text: 'retrying the same request…' });
   }
 
   /** Gives a waiting or held request up; its line then says what that means. */
   cancel(lineId: number): void {
     const line = this.lines.find((l) => l.id === lineId);
-    if (line?.requestId !== undefined) this.store.cancelRequest(line.requestId);
+    if (line?.requestId !== undefined) this.actions.cancelRequest(line.requestId);
   }
 
   /** Up arrow: the previous command (the draft being typed is kept for the way back down). */

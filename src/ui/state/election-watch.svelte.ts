@@ -4,31 +4,35 @@
  * phase on; when a new leader has won, the stopped node is restarted so the cluster is whole again.
  */
 import { advanceWatch, startWatch, watchCaption, WATCH_SPEED, type WatchPhase } from '../model/election-watch.ts';
-import type { ClusterStore } from './cluster-store.svelte.ts';
+import type { ClusterActions } from './cluster-actions.ts';
+import type { SnapshotFeed } from './snapshot-feed.svelte.ts';
 
 export class ElectionWatch {
   phase: WatchPhase = $state.raw({ kind: 'idle' });
   caption: string = $derived(watchCaption(this.phase));
 
-  constructor(private readonly store: ClusterStore) {}
+  constructor(
+    private readonly feed: SnapshotFeed,
+    private readonly actions: ClusterActions,
+  ) {}
 
   start(): void {
-    const phase = startWatch(this.store.snapshot.nodes);
+    const phase = startWatch(this.feed.snapshot.nodes);
     this.phase = phase;
     if (phase.kind === 'refused') return;
-    this.store.setSpeed(WATCH_SPEED);
-    if (this.store.snapshot.paused) this.store.togglePause();
-    if (phase.kind === 'electing') this.store.crash(phase.stopped);
+    this.actions.setSpeed(WATCH_SPEED);
+    if (this.feed.snapshot.paused) this.actions.togglePause();
+    if (phase.kind === 'electing') this.actions.crash(phase.stopped);
   }
 
   /** Called with every snapshot while the page runs. */
   observe(): void {
     const before = this.phase;
     if (before.kind === 'idle' || before.kind === 'refused') return;
-    const next = advanceWatch(before, this.store.snapshot.nodes);
+    const next = advanceWatch(before, this.feed.snapshot.nodes);
     if (next === before) return;
     this.phase = next;
-    if (next.kind === 'elected' && next.restarted !== undefined) this.store.restart(next.restarted);
+    if (next.kind === 'elected' && next.restarted !== undefined) this.actions.restart(next.restarted);
   }
 
   dismiss(): void {

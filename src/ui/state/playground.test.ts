@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../runtime/cluster-api.ts';
 import { InPageCluster } from '../../runtime/in-page-cluster.ts';
 import { TestClock } from '../../runtime/test-clock.ts';
-import { ClusterStore, type FrameScheduler } from './cluster-store.svelte.ts';
+import { Playground } from './playground.svelte.ts';
+import type { FrameScheduler } from './snapshot-feed.svelte.ts';
 import { ConsoleState } from './console-state.svelte.ts';
 
-/** One hand-driven clock for the cluster, the store's frames and its timers. */
+/** One hand-driven clock for the cluster, the page's frames and its timers. */
 function setup(nodes: 3 | 5 = 5, seed = 5) {
   const clock = new TestClock();
   const timers: { at: number; run: () => void }[] = [];
@@ -16,7 +17,7 @@ function setup(nodes: 3 | 5 = 5, seed = 5) {
     setTimer: (run, ms) => timers.push({ at: clock.now() + ms, run }),
   };
   const cluster = new InPageCluster({ seed, clock, config: { nodes, speed: 1 } });
-  const store = new ClusterStore(cluster, scheduler);
+  const page = new Playground(cluster, scheduler);
   const advance = (ms: number) => {
     for (let t = 0; t < ms; t += 16) {
       clock.advance(16);
@@ -41,101 +42,101 @@ function setup(nodes: 3 | 5 = 5, seed = 5) {
     expect(value).toBeDefined();
     return value!.v;
   };
-  return { clock, cluster, store, advance, until, settle };
+  return { clock, cluster, page, advance, until, settle };
 }
 
-describe('ClusterStore with the offline cluster', () => {
+describe('Playground state with the in-page cluster', () => {
   it('follows the election: leader, timeline, announcement, animated messages', () => {
-    const { store, until, advance } = setup();
+    const { page, until, advance } = setup();
     let sawSprites = false;
     expect(until(() => {
-      sawSprites ||= store.sprites.length > 0;
-      return store.leader !== undefined;
+      sawSprites ||= page.picture.sprites.length > 0;
+      return page.feed.leader !== undefined;
     })).toBe(true);
     advance(2000);
     expect(sawSprites).toBe(true);
-    const leader = store.leader!;
-    expect(store.timeline.marks.some((m) => m.kind === 'won' && m.node === leader.id)).toBe(true);
-    expect(store.timeline.terms.some((t) => t.leader === leader.id && t.term === leader.term)).toBe(true);
-    expect(store.announcement).toContain(`Node ${leader.id} is the leader in term ${leader.term}.`);
-    expect(store.positions.size).toBe(5);
-    expect(store.groups).toEqual([[1, 2, 3, 4, 5]]);
+    const leader = page.feed.leader!;
+    expect(page.history.timeline.marks.some((m) => m.kind === 'won' && m.node === leader.id)).toBe(true);
+    expect(page.history.timeline.terms.some((t) => t.leader === leader.id && t.term === leader.term)).toBe(true);
+    expect(page.notices.announcement).toContain(`Node ${leader.id} is the leader in term ${leader.term}.`);
+    expect(page.picture.positions.size).toBe(5);
+    expect(page.picture.groups).toEqual([[1, 2, 3, 4, 5]]);
   });
 
   it('actions answer at once and are announced', () => {
-    const { store, until, advance } = setup();
-    until(() => store.leader !== undefined);
-    const id = store.leader!.id;
-    store.crash(id);
-    expect(store.node(id)!.role).toBe('crashed');
+    const { page, until, advance } = setup();
+    until(() => page.feed.leader !== undefined);
+    const id = page.feed.leader!.id;
+    page.actions.crash(id);
+    expect(page.feed.node(id)!.role).toBe('crashed');
     advance(2000);
-    expect(store.announcement).toContain(`Node ${id} crashed.`);
-    expect(until(() => store.leader !== undefined && store.leader.id !== id)).toBe(true);
-    store.restart(id);
-    expect(store.node(id)!.alive).toBe(true);
+    expect(page.notices.announcement).toContain(`Node ${id} crashed.`);
+    expect(until(() => page.feed.leader !== undefined && page.feed.leader.id !== id)).toBe(true);
+    page.actions.restart(id);
+    expect(page.feed.node(id)!.alive).toBe(true);
   });
 
   it('a partition splits the layout into islands and the nodes move there', () => {
-    const { store, until, advance } = setup();
-    until(() => store.leader !== undefined);
-    store.partition([[1, 2], [3, 4, 5]]);
-    expect(store.groups).toEqual([[1, 2], [3, 4, 5]]);
-    expect(store.layout.islands.map((i) => i.majority)).toEqual([false, true]);
+    const { page, until, advance } = setup();
+    until(() => page.feed.leader !== undefined);
+    page.actions.partition([[1, 2], [3, 4, 5]]);
+    expect(page.picture.groups).toEqual([[1, 2], [3, 4, 5]]);
+    expect(page.picture.layout.islands.map((i) => i.majority)).toEqual([false, true]);
     advance(1000);
-    for (const [id, p] of store.layout.nodes) expect(store.positions.get(id)).toEqual(p);
-    store.heal();
-    expect(store.groups).toHaveLength(1);
+    for (const [id, p] of page.picture.layout.nodes) expect(page.picture.positions.get(id)).toEqual(p);
+    page.actions.heal();
+    expect(page.picture.groups).toHaveLength(1);
   });
 
   it('pausing freezes the animation clock; step moves one message', () => {
-    const { store, until, advance } = setup();
-    until(() => store.leader !== undefined);
-    store.togglePause();
+    const { page, until, advance } = setup();
+    until(() => page.feed.leader !== undefined);
+    page.actions.togglePause();
     advance(100);
-    expect(store.snapshot.paused).toBe(true);
-    const frozen = store.frameNow;
+    expect(page.feed.snapshot.paused).toBe(true);
+    const frozen = page.feed.frameNow;
     advance(500);
-    expect(store.frameNow).toBe(frozen);
-    store.step();
-    expect(store.snapshot.paused).toBe(true);
-    store.togglePause();
+    expect(page.feed.frameNow).toBe(frozen);
+    page.actions.step();
+    expect(page.feed.snapshot.paused).toBe(true);
+    page.actions.togglePause();
     advance(100);
-    expect(store.frameNow).toBeGreaterThan(frozen);
+    expect(page.feed.frameNow).toBeGreaterThan(frozen);
   });
 
   it('new cluster resets the histories and the node count', async () => {
-    const { store, until, settle } = setup();
-    until(() => store.leader !== undefined);
-    const generation = store.generation;
-    await settle(store.newCluster(3));
-    expect(store.ids).toEqual([1, 2, 3]);
-    expect(store.generation).toBe(generation + 1);
-    expect(store.timeline.marks).toEqual([]);
+    const { page, until, settle } = setup();
+    until(() => page.feed.leader !== undefined);
+    const generation = page.feed.generation;
+    await settle(page.actions.newCluster(3));
+    expect(page.feed.ids).toEqual([1, 2, 3]);
+    expect(page.feed.generation).toBe(generation + 1);
+    expect(page.history.timeline.marks).toEqual([]);
   });
 
   it('auto-writes keep running on the new cluster, and the announcement says so (#17 item 3)', async () => {
-    const { store, until, advance, settle } = setup();
-    until(() => store.leader !== undefined);
-    store.setLoad(10);
-    await settle(store.newCluster(3));
-    expect(store.loadRate).toBe(10);
+    const { page, until, advance, settle } = setup();
+    until(() => page.feed.leader !== undefined);
+    page.load.setRate(10);
+    await settle(page.actions.newCluster(3));
+    expect(page.load.rate).toBe(10);
     // The auto-writer awaits its replies: let promises settle while virtual time runs.
-    for (let t = 0; t < 20_000 && (store.leader?.commitIndex ?? 0) <= 3; t += 48) {
+    for (let t = 0; t < 20_000 && (page.feed.leader?.commitIndex ?? 0) <= 3; t += 48) {
       advance(48);
       for (let k = 0; k < 5; k++) await Promise.resolve();
     }
-    expect(store.leader?.commitIndex ?? 0).toBeGreaterThan(3);
-    expect(store.loadError).toBe('');
-    expect(store.announcement).toContain('Auto-writes go on at 10 per second.');
-    store.setLoad(0);
+    expect(page.feed.leader?.commitIndex ?? 0).toBeGreaterThan(3);
+    expect(page.load.error).toBe('');
+    expect(page.notices.announcement).toContain('Auto-writes go on at 10 per second.');
+    page.load.setRate(0);
   });
 });
 
 describe('ConsoleState', () => {
   it('SET then GET: replies with the value, the route and the latency; writes feed the charts', async () => {
-    const { store, until, settle } = setup();
-    until(() => store.leader !== undefined);
-    const con = new ConsoleState(store);
+    const { page, until, settle } = setup();
+    until(() => page.feed.leader !== undefined);
+    const con = new ConsoleState(page.feed, page.actions);
     await settle(con.run('SET greeting "hello world"'));
     await settle(con.run('GET greeting'));
     const lines = con.lines.map((l) => [l.kind, l.text]);
@@ -145,13 +146,13 @@ describe('ConsoleState', () => {
       ['echo', 'GET greeting'],
       ['reply', '"hello world"'],
     ]);
-    expect(con.lines[3]!.route).toMatch(new RegExp(`^answered by n${store.leader!.id}( via [n0-9 →]+)?, \\d+ ms$`));
-    expect(store.metrics.lastLatency()).toBeGreaterThan(0);
+    expect(con.lines[3]!.route).toMatch(new RegExp(`^answered by n${page.feed.leader!.id}( via [n0-9 →]+)?, \\d+ ms$`));
+    expect(page.history.metrics.lastLatency()).toBeGreaterThan(0);
   });
 
   it('bad input, HELP, CLEAR and the history', async () => {
-    const { store } = setup();
-    const con = new ConsoleState(store);
+    const { page } = setup();
+    const con = new ConsoleState(page.feed, page.actions);
     await con.run('SET onlykey');
     expect(con.lines.at(-1)).toMatchObject({ kind: 'error', text: expect.stringContaining('Usage: SET key value') });
     await con.run('help cas');
@@ -168,9 +169,9 @@ describe('ConsoleState', () => {
   });
 
   it('CAS: swapped when the key is absent (nil), then not swapped, showing the value seen', async () => {
-    const { store, until, settle } = setup();
-    until(() => store.leader !== undefined);
-    const con = new ConsoleState(store);
+    const { page, until, settle } = setup();
+    until(() => page.feed.leader !== undefined);
+    const con = new ConsoleState(page.feed, page.actions);
     await settle(con.run(`CAS k nil first`));
     expect(con.lines.at(-1)).toMatchObject({ kind: 'reply', text: 'OK: swapped (was (nil))' });
     await settle(con.run(`CAS k nil second`));
@@ -178,7 +179,7 @@ describe('ConsoleState', () => {
   });
 });
 
-describe('ClusterStore banners (#17 item 6)', () => {
+describe('Playground banners (#17 item 6)', () => {
   it('a corrupt record that stands as a warning and arrives as an event shows once', () => {
     const clock = new TestClock();
     const scheduler: FrameScheduler = {
@@ -200,14 +201,33 @@ describe('ClusterStore banners (#17 item 6)', () => {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const store = new ClusterStore(controller, scheduler);
+    const page = new Playground(controller, scheduler);
     listener!([{ kind: 'warning', at: 0, message: corrupt }]);
     listener!([{ kind: 'warning', at: 1, message: corrupt }]);
-    const shown = [...store.banners.warnings, ...store.banners.notices.map((n) => n.text)];
+    const shown = [...page.notices.banners.warnings, ...page.notices.banners.notices.map((n) => n.text)];
     expect(shown).toEqual([corrupt]);
-    store.notice('Seed "abc" is not a number', { sticky: true });
-    store.notice('Seed "abc" is not a number', { sticky: true });
-    expect(store.banners.notices.map((n) => n.text)).toEqual(['Seed "abc" is not a number']);
-    store.dispose();
+    page.notices.notice('Seed "abc" is not a number', { sticky: true });
+    page.notices.notice('Seed "abc" is not a number', { sticky: true });
+    expect(page.notices.banners.notices.map((n) => n.text)).toEqual(['Seed "abc" is not a number']);
+    page.dispose();
+  });
+});
+
+describe('Page state is read-only to views', () => {
+  it('state is changed through methods, never by assigning a field', () => {
+    const { page } = setup();
+    const assign = (target: object, key: string) => () => {
+      (target as Record<string, unknown>)[key] = undefined;
+    };
+    expect(assign(page.feed, 'snapshot')).toThrow(TypeError);
+    expect(assign(page.feed, 'leader')).toThrow(TypeError);
+    expect(assign(page.picture, 'size')).toThrow(TypeError);
+    expect(assign(page.picture, 'positions')).toThrow(TypeError);
+    expect(assign(page.history, 'version')).toThrow(TypeError);
+    expect(assign(page.notices, 'banners')).toThrow(TypeError);
+    expect(assign(page.load, 'rate')).toThrow(TypeError);
+    page.picture.resize(800, 500);
+    expect(page.picture.size).toEqual({ width: 800, height: 500 });
+    page.dispose();
   });
 });
