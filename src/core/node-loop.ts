@@ -36,7 +36,7 @@ export class NodeLoop {
     while (!this.persisting && !this.stopped) {
       const rd = this.node.ready();
       if (rd === undefined) return;
-      const batch: StorageBatch = { ...(rd.hardState ? { hardState: rd.hardState } : {}), entries: rd.entries };
+      const batch: StorageBatch = rd.hardState ? { hardState: rd.hardState, entries: rd.entries } : { entries: rd.entries };
       if (rd.unpromised !== undefined && rd.unpromised.length > 0) this.io.send(rd.unpromised);
       // TEST-ONLY bug: acknowledgements leave before the state they promise is durable.
       const sendEarly = this.bug === 'ack-before-persist';

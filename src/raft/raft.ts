@@ -220,7 +220,8 @@ export class Raft {
       this.appliedIndex < this.commitIndex ? this.log.slice(this.appliedIndex + 1, this.commitIndex) : [];
     const messages = this.outbox;
     this.outbox = [];
-    return { ...(changed ? { hardState } : {}), entries, messages, committed };
+    // Two literals rather than a conditional spread: a spread is a generic copy on the hottest path.
+    return changed ? { hardState, entries, messages, committed } : { entries, messages, committed };
   }
 
   advance(rd: Ready): void {

@@ -55,7 +55,8 @@ export class Persister {
       return;
     }
     if (hard !== undefined) this.latest = { ...hard };
-    const merged: StorageBatch = { entries: batch.entries, ...(hard ?? this.pending ? { hardState: hard ?? this.pending } : {}) };
+    const hardState = hard ?? this.pending;
+    const merged: StorageBatch = hardState !== undefined ? { entries: batch.entries, hardState } : { entries: batch.entries };
     this.pending = undefined;
     this.disarmFlush();
     this.write(merged).then(() => {
