@@ -24,6 +24,9 @@ describe('layer arrows', () => {
     ['src/ui/views/x.ts', "import { Bus } from '../../runtime/bus.ts';\nexport const x = Bus;\n", /src\/ui may import only core, check, runtime\/cluster-api/],
     ['src/ui/views/x.ts', "import { KvNode } from '../../raft/node.ts';\nexport const x = KvNode;\n", /src\/ui may import only/],
     ['src/runtime/x.ts', "import { EventQueue } from '../sim/event-queue.ts';\nexport const x = EventQueue;\n", /src\/runtime may import only .*sim\/index/],
+    // Hosts reach a protocol through its public entry (the Protocol), never its inside.
+    ['src/sim/x.ts', "import { Raft } from '../raft/raft.ts';\nexport const x = Raft;\n", /src\/sim may import only core, raft\/index/],
+    ['src/runtime/x.ts', "import { KvNode } from '../raft/node.ts';\nexport const x = KvNode;\n", /src\/runtime may import only core, raft\/index/],
   ])('%s: %s is refused', async (file, code, message) => {
     const messages = await restrictedImports(file, code);
     expect(messages.length, messages.join('\n')).toBeGreaterThan(0);
@@ -35,6 +38,7 @@ describe('layer arrows', () => {
     ['src/ui/views/x.ts', "import type { NodeView } from '../../runtime/cluster-api.ts';\nexport type X = NodeView;\n"],
     ['src/cli/x.ts', "import { readFileSync } from 'node:fs';\nimport { runScenario } from '../fuzz/run-scenario.ts';\nexport const x = [readFileSync, runScenario];\n"],
     ['src/runtime/x.ts', "import { Simulation } from '../sim/index.ts';\nexport const x = Simulation;\n"],
+    ['src/sim/x.ts', "import { raftProtocol } from '../raft/index.ts';\nexport const x = raftProtocol;\n"],
   ])('%s: an allowed import passes', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

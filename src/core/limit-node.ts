@@ -14,7 +14,7 @@
  */
 import { assert } from './assert.ts';
 import type { KvResult } from './kv-types.ts';
-import type { NodeInspection, NodeStatus, ProtocolNode } from './protocol-node.ts';
+import type { NodeInspection, NodeStatus, Protocol, ProtocolNode } from './protocol-node.ts';
 import type { AppendEntries, AppendEntriesResp, ClientReply, ClientRequest, Entry, Message, NodeId, Ready } from './types.ts';
 
 const TERM = 1;
@@ -148,3 +148,9 @@ export class LimitNode implements ProtocolNode {
     this.waiting.splice(0, answered);
   }
 }
+
+/** The relay as a Protocol: no state survives a restart, and Raft's safety checks do not apply. */
+export const limitProtocol: Protocol = {
+  system: 'limit',
+  start: ({ id, nodeIds }) => new LimitNode(id, nodeIds),
+};

@@ -13,7 +13,8 @@
  * - The node is deterministic: the same inputs in the same order, with the same injected random
  *   generator, give the same Readys.
  */
-import type { Entry, Message, NodeId, Ready, Role } from './types.ts';
+import type { Rng } from './rng.ts';
+import type { DurableState, Entry, Message, NodeId, Ready, Role } from './types.ts';
 
 /** The cheap scalars a host may read after every event. */
 export interface NodeStatus {
@@ -59,4 +60,46 @@ export interface ProtocolNode {
   entries(fromIndex: number, toIndex: number): Entry[];
   /** Acts as if the election timer fired now (a protocol without elections ignores it). */
   forceTimeout(): void;
+}
+
+/** What a host hands a protocol to start one node (fresh, or restarted from its disk). */
+export interface NodeStart {
+  id: NodeId;
+  /** Every node of the cluster, this one included. */
+  nodeIds: readonly NodeId[];
+  /** What the node's disk holds (empty for a new or wiped node). */
+  durable: DurableState;
+  /** The node's own seeded random source (election timeouts, jitter). */
+  rng: Rng;
+}
+
+/** A safety property that failed, recorded (the first one wins) with the time it was seen. */
+export interface InvariantViolation {
+  /** The property's name ('election-safety', ...); 'assertion' when a node's own assertion failed. */
+  invariant: string;
+  timeMs: number;
+  message: string;
+}
+
+/** The safety checks the Simulation runs as a protocol's nodes work (see raft/invariants.ts). */
+export interface SafetyChecker {
+  readonly violation: InvariantViolation | undefined;
+  /** A node hands entries to storage. */
+  onPersist(id: NodeId, node: ProtocolNode, entries: readonly Entry[], nowMs: number): void;
+  /** A node applied a Ready's committed entries. */
+  onApplied(id: NodeId, node: ProtocolNode, rd: Ready, nowMs: number): void;
+  /** After an event that ran on a node (or a fault): the running nodes. */
+  afterEvent(nodes: readonly { id: NodeId; node: ProtocolNode | undefined }[], nowMs: number): void;
+}
+
+/**
+ * A protocol as the hosts see it. The Simulation, the in-page cluster and the worker host start
+ * nodes only through this, so Raft, the benchmark relay and later the Dynamo ring plug in alike.
+ */
+export interface Protocol {
+  /** The name a person picks it by (the Simulation's `system` option). */
+  readonly system: string;
+  start(init: NodeStart): ProtocolNode;
+  /** The checks that apply to this protocol's runs; absent when none do (the relay). */
+  safetyChecker?(): SafetyChecker;
 }

@@ -21,7 +21,7 @@ import { scenarioProfile } from './fuzz-profile.ts';
 import { EventBudget, EventBudgetExceeded } from './fuzz-event-budget.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { Simulation, type SimulationStats } from '../sim/simulation.ts';
-import type { InvariantViolation } from '../sim/invariants.ts';
+import type { InvariantViolation } from '../core/protocol-node.ts';
 import { DEFAULT_NETWORK } from '../sim/network.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 import { Workload } from './workload.ts';

@@ -12,12 +12,12 @@
  * not silently recreated: the node refuses to start and says that Wipe would start it empty.
  */
 import { unreachable } from '../core/assert.ts';
-import { KvNode } from '../raft/node.ts';
-import type { DurableState } from '../core/types.ts';
+import { raftProtocol } from '../raft/index.ts';
 import { SeededRng } from '../core/rng.ts';
 import { DurableStorage, StorageFailure, storageStopText } from './durable-storage.ts';
 import type { NodeStorage } from './idb-storage.ts';
-import { LimitNode } from '../core/limit-node.ts';
+import { limitProtocol } from '../core/limit-node.ts';
+import type { Protocol } from '../core/protocol-node.ts';
 import { ProtocolRunner, type NodeRunner, type RunnerIo } from './node-runner.ts';
 import { PROTOCOL_VERSION, protocolProblem, type FatalPhase, type HostToWorker, type InitMessage, type WorkerToHost } from './protocol.ts';
 
@@ -114,8 +114,8 @@ export class NodeHost {
     }
     const durable = loaded.state;
     this.guard(() => {
-      // Either protocol runs through the same contract and runner.
-      const node = init.mode === 'limit' ? new LimitNode(init.id, init.voters) : this.createNode(init, durable);
+      // Either protocol starts through the same contract and runs on the same runner.
+      const node = this.protocolFor(init).start({ id: init.id, nodeIds: init.voters, durable, rng: new SeededRng(init.seed) });
       this.runner = new ProtocolRunner(node, storage, this.io, {
         setTimeout: (run, ms) => this.port.setTimeout(run, ms),
         clearTimeout: (handle) => this.port.clearTimeout(handle),
@@ -131,12 +131,9 @@ export class NodeHost {
     return `Node ${this.init?.id ?? '?'}`;
   }
 
-  private createNode(init: InitMessage, durable: DurableState): KvNode {
-    return new KvNode(
-      { id: init.id, voters: init.voters, electionTimeoutTicks: init.electionTimeoutTicks, heartbeatIntervalTicks: init.heartbeatIntervalTicks },
-      durable,
-      new SeededRng(init.seed),
-    );
+  private protocolFor(init: InitMessage): Protocol {
+    if (init.mode === 'limit') return limitProtocol;
+    return raftProtocol({ tuning: { electionTimeoutTicks: init.electionTimeoutTicks, heartbeatIntervalTicks: init.heartbeatIntervalTicks } });
   }
 
   private withRunner(fn: (runner: NodeRunner) => void): void {

@@ -4,7 +4,7 @@
  * The Simulation isolates nodes without cutting clients: they can always reach a running node, so
  * a client stuck on a minority node times out and tries another, as a real client would.
  */
-import { messageSizeBytes } from '../raft/message-size.ts';
+import { messageSizeBytes } from '../raft/index.ts';
 import type { Message, MessageType, NodeId } from '../core/types.ts';
 import type { SeededRng } from '../core/rng.ts';
 import { Links, validateNetwork } from './links.ts';

@@ -4,7 +4,7 @@ import { Simulation } from './index.ts';
 
 describe('Simulation: protocols through the contract', () => {
   it('runs the benchmark relay (core/limit-node.ts): writes complete and every node holds them', () => {
-    const sim = new Simulation({ nodes: 3, seed: 2, protocol: 'limit' });
+    const sim = new Simulation({ nodes: 3, seed: 2, system: 'limit' });
     expect(sim.leader()).toBe(1);
     const c = sim.client();
     const writes = Array.from({ length: 20 }, (_, k) => c.set(`k${k % 4}`, String(k)));
@@ -18,7 +18,7 @@ describe('Simulation: protocols through the contract', () => {
   });
 
   it('redirects a client that asked a follower, as Raft does', () => {
-    const sim = new Simulation({ nodes: 3, seed: 3, protocol: 'limit' });
+    const sim = new Simulation({ nodes: 3, seed: 3, system: 'limit' });
     const c = sim.client();
     c.pinTo(3);
     const w = c.set('k', 'v');

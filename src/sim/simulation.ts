@@ -14,10 +14,9 @@
  */
 import { AssertionError, assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
-import { DEFAULT_RAFT_TUNING, type RaftConfig } from '../raft/raft.ts';
-import { KvNode } from '../raft/node.ts';
-import { LimitNode } from '../core/limit-node.ts';
-import type { ProtocolNode } from '../core/protocol-node.ts';
+import { KvNode, raftProtocol, type RaftTuning } from '../raft/index.ts';
+import { limitProtocol } from '../core/limit-node.ts';
+import type { InvariantViolation, Protocol, ProtocolNode, SafetyChecker } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
 import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';
@@ -27,12 +26,11 @@ import { DEFAULT_MAX_IN_FLIGHT, InFlightList } from './in-flight.ts';
 import type { DurableState } from '../core/types.ts';
 import { EventQueue } from './event-queue.ts';
 import { HistoryRecorder } from './history-recorder.ts';
-import { InvariantChecker, type InvariantViolation } from './invariants.ts';
 import { Network, type NetworkOptions, type NetworkStats } from './network.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { TraceBuffer, type TraceEvent } from './trace.ts';
 
-export type RaftTuning = Partial<Omit<RaftConfig, 'id' | 'voters' | 'bug'>>;
+export type { RaftTuning } from '../raft/index.ts';
 
 export interface SimulationOptions {
   nodes?: number;
@@ -53,7 +51,7 @@ export interface SimulationOptions {
    * Which protocol the nodes run: Raft (the KV store), or the benchmark's no-consensus relay
    * (core/limit-node.ts, a ceiling to compare with; Raft's safety invariants do not apply to it).
    */
-  protocol?: 'raft' | 'limit';
+  system?: 'raft' | 'limit';
   /** Messages in flight at most; past it a send is lost (as a full router queue loses it). */
   maxInFlight?: number;
   /**
@@ -123,10 +121,8 @@ export class Simulation {
   readonly seed: number;
   readonly nodeIds: readonly NodeId[];
   readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
-  /** Raft's invariants see Raft nodes (the checker exists only when the protocol is Raft). */
-  private get raftNodes(): { id: NodeId; node: KvNode | undefined }[] {
-    return this.nodes as { id: NodeId; node: KvNode | undefined }[];
-  }
+  /** How nodes start, and which safety checks apply: the hosts know a protocol only through this. */
+  private readonly protocol: Protocol;
   /** Every message between send and delivery: the one in-flight list. */
   private readonly flights: InFlightList<SimFlight>;
   /** Who receives client replies, by client name. */
@@ -141,7 +137,7 @@ export class Simulation {
   private readonly nodes: SimNode[];
   private readonly clients = new Map<string, SimClient>();
   private readonly recorder = new HistoryRecorder();
-  private readonly invariants: InvariantChecker | undefined;
+  private readonly invariants: SafetyChecker | undefined;
   private readonly traceBuffer: TraceBuffer;
   private eventCount = 0;
   private assertionViolation: InvariantViolation | undefined;
@@ -154,15 +150,15 @@ export class Simulation {
     this.seed = options.seed ?? 1;
     this.options = {
       nodes, seed: this.seed, tickMs: options.tickMs ?? 10, diskLatencyMs: options.diskLatencyMs ?? [0, 2],
-      clientTimeoutMs: options.clientTimeoutMs ?? 300, protocol: options.protocol ?? 'raft',
-      // Raft's safety invariants do not apply to the relay.
-      invariants: (options.invariants ?? true) && options.protocol !== 'limit',
+      clientTimeoutMs: options.clientTimeoutMs ?? 300, system: options.system ?? 'raft',
+      invariants: options.invariants ?? true,
       traceLimit: options.traceLimit ?? 0, bug: options.bug, raft: options.raft,
       maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, containNodeErrors: options.containNodeErrors ?? false,
     };
     this.flights = new InFlightList(this.options.maxInFlight, false); // the event queue orders deliveries
     this.rng = new SeededRng(deriveSeed(this.seed, 0));
-    this.invariants = this.options.invariants ? new InvariantChecker() : undefined;
+    this.protocol = this.options.system === 'limit' ? limitProtocol : raftProtocol({ tuning: options.raft, bug: options.bug });
+    this.invariants = this.options.invariants ? this.protocol.safetyChecker?.() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
     this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
     this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), this.nodeIds, options.network);
@@ -207,7 +203,7 @@ export class Simulation {
     // Only an event that ran on a node can change a role (a client's timer or a reply cannot;
     // a crash inside the event observes every node itself).
     if (this.touched === undefined) return;
-    this.invariants?.afterEvent(this.raftNodes, this.nowMs);
+    this.invariants?.afterEvent(this.nodes, this.nowMs);
     this.observeNode(this.touched);
   }
 
@@ -224,9 +220,7 @@ export class Simulation {
     const rng = new SeededRng(deriveSeed(this.seed, 2, n.id, n.restarts));
     let node: ProtocolNode;
     try {
-      node = this.options.protocol === 'limit'
-        ? new LimitNode(n.id, this.nodeIds)
-        : new KvNode({ ...DEFAULT_RAFT_TUNING, ...this.options.raft, id: n.id, voters: [...this.nodeIds], bug: this.options.bug }, n.storage.load(), rng);
+      node = this.protocol.start({ id: n.id, nodeIds: this.nodeIds, durable: n.storage.load(), rng });
     } catch (error) {
       if (!this.options.containNodeErrors && !(error instanceof AssertionError)) throw error;
       n.error = `refused to start: ${describeError(error)}`;
@@ -276,7 +270,7 @@ export class Simulation {
   }
 
   private persist(n: SimNode, epoch: number, batch: StorageBatch, done: () => void): void {
-    this.invariants?.onPersist(n.id, n.node as KvNode, batch.entries, this.nowMs);
+    this.invariants?.onPersist(n.id, n.node!, batch.entries, this.nowMs);
     n.storage.write(batch);
     const [min, max] = this.options.diskLatencyMs;
     const latencyMs = this.rng.int(min, max);
@@ -293,7 +287,7 @@ export class Simulation {
   }
 
   private onApplied(n: SimNode, rd: Ready): void {
-    this.invariants?.onApplied(n.id, n.node as KvNode, rd, this.nowMs);
+    this.invariants?.onApplied(n.id, n.node!, rd, this.nowMs);
   }
 
   private sendAll(messages: Message[]): void {
@@ -363,7 +357,7 @@ export class Simulation {
 
   /** After a fault or a manual action: invariants, then every node's role and commit. */
   private observeRoles(): void {
-    this.invariants?.afterEvent(this.raftNodes, this.nowMs);
+    this.invariants?.afterEvent(this.nodes, this.nowMs);
     for (const n of this.nodes) this.observeNode(n);
   }
 

@@ -9,17 +9,18 @@
  * A violation is recorded (the first one wins) rather than thrown, so the simulator can report it
  * with the seed that replays it.
  */
-import type { KvNode } from '../raft/node.ts';
+import type { InvariantViolation, ProtocolNode, SafetyChecker } from '../core/protocol-node.ts';
 import type { Entry, EntryData, NodeId, Ready } from '../core/types.ts';
+import { KvNode } from './node.ts';
 
-export interface InvariantViolation {
-  /** 'assertion': a node's own assertion failed (the simulator crashed that node). */
-  invariant: 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness' | 'assertion';
-  timeMs: number;
-  message: string;
+type RaftInvariant = 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness';
+
+/** The hosts hand over protocol nodes; these checks read Raft's own state. */
+function raftNode(node: ProtocolNode | undefined): KvNode | undefined {
+  return node instanceof KvNode ? node : undefined;
 }
 
-export class InvariantChecker {
+export class InvariantChecker implements SafetyChecker {
   violation: InvariantViolation | undefined;
   private readonly leaderOfTerm = new Map<number, NodeId>();
   private readonly entryAt = new Map<string, { data: EntryData; prevTerm: number }>();
@@ -29,7 +30,9 @@ export class InvariantChecker {
   private readonly wasLeaderInTerm = new Map<NodeId, number>();
 
   /** When a node hands entries to storage (its log is consistent with them at that moment). */
-  onPersist(nodeId: NodeId, node: KvNode, entries: readonly Entry[], nowMs: number): void {
+  onPersist(nodeId: NodeId, protocolNode: ProtocolNode, entries: readonly Entry[], nowMs: number): void {
+    const node = raftNode(protocolNode);
+    if (node === undefined) return;
     let prevTerm = entries.length > 0 && entries[0]!.index > 1 ? (node.raft.log.termOrUndefined(entries[0]!.index - 1) ?? -1) : 0;
     for (const entry of entries) {
       this.checkLogMatching(nodeId, entry, prevTerm, nowMs);
@@ -38,14 +41,18 @@ export class InvariantChecker {
   }
 
   /** After a node applied a Ready's committed entries. */
-  onApplied(nodeId: NodeId, node: KvNode, rd: Ready, nowMs: number): void {
+  onApplied(nodeId: NodeId, protocolNode: ProtocolNode, rd: Ready, nowMs: number): void {
+    const node = raftNode(protocolNode);
+    if (node === undefined) return;
     for (const entry of rd.committed) this.checkApplied(nodeId, entry, nowMs);
     this.recordCommitted(node);
   }
 
   /** After every simulator event: roles and terms of the running nodes. */
-  afterEvent(nodes: readonly { id: NodeId; node: KvNode | undefined }[], nowMs: number): void {
-    for (const { id, node } of nodes) {
+  afterEvent(nodes: readonly { id: NodeId; node: ProtocolNode | undefined }[], nowMs: number): void {
+    for (const entry of nodes) {
+      const id = entry.id;
+      const node = raftNode(entry.node);
       if (node === undefined || node.raft.role !== 'leader') continue;
       const term = node.raft.term;
       const known = this.leaderOfTerm.get(term);
@@ -101,7 +108,7 @@ export class InvariantChecker {
     }
   }
 
-  private fail(invariant: InvariantViolation['invariant'], timeMs: number, message: string): void {
+  private fail(invariant: RaftInvariant, timeMs: number, message: string): void {
     this.violation ??= { invariant, timeMs, message };
   }
 }
