@@ -87,6 +87,26 @@ test('failover: crash the leader with a click; a new leader with a higher term a
   for (let k = 1; k <= 5; k++) expect(await run(page, `GET key${k}`)).toBe(`"value-${k}"`);
 });
 
+test('transfer leadership with a click: the chosen follower leads in a higher term, and writes go on to it', async ({ page }) => {
+  const first = await leaderId(page);
+  expect(await run(page, 'SET before transfer')).toBe('OK');
+  const oldTerm = await term(page, first);
+  const target = first === 1 ? 2 : 1;
+
+  await nodeMenu(page, target, /Transfer leadership here/);
+  await expect(node(page, target)).toHaveAttribute('data-role', 'leader', { timeout: SLOW_MS });
+  await expect(node(page, first)).toHaveAttribute('data-role', 'follower', { timeout: SLOW_MS });
+  expect(await term(page, target)).toBeGreaterThan(oldTerm);
+  await expect(page.getByTestId('announcer')).toContainText(`Leadership is being handed to node ${target}`, { timeout: SLOW_MS });
+
+  expect(await run(page, 'SET after transfer')).toBe('OK');
+  expect(await run(page, 'GET before')).toBe('"transfer"');
+  // The leader itself cannot be the target: the item is disabled on it.
+  await node(page, target).click();
+  await expect(page.getByRole('menuitem', { name: /Transfer leadership here/ })).toBeDisabled();
+  await page.keyboard.press('Escape');
+});
+
 test('partition: a cut-off leader cannot commit; the majority elects; after heal the old leader steps down and logs converge', async ({ page }) => {
   const old = await leaderId(page);
   expect(await run(page, 'SET base 1')).toBe('OK');

@@ -47,6 +47,8 @@ export interface NodeInspection extends NodeStatus {
   progress: PeerProgress[];
   /** The state machine's contents as applied (read-only: the host must not change it). */
   data: ReadonlyMap<string, string>;
+  /** Leader only: the node it is handing leadership to (0 or absent: none). */
+  transferringTo?: NodeId;
 }
 
 export interface ProtocolNode {
@@ -60,6 +62,11 @@ export interface ProtocolNode {
   entries(fromIndex: number, toIndex: number): Entry[];
   /** Acts as if the election timer fired now (a protocol without elections ignores it). */
   forceTimeout(): void;
+  /**
+   * Leader only: hand leadership to `to`. Returns why it cannot (not the leader, not a voter...),
+   * or undefined once under way. Absent in protocols without a leader.
+   */
+  transferLeadership?(to: NodeId): string | undefined;
 }
 
 /** What a host hands a protocol to start one node (fresh, or restarted from its disk). */

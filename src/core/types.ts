@@ -53,6 +53,8 @@ export interface VoteRequest extends Envelope {
   type: 'PreVote' | 'RequestVote';
   lastLogIndex: number;
   lastLogTerm: number;
+  /** Set when the leader handed over leadership (TimeoutNow): voters answer even within a leader's lease. */
+  transfer?: boolean;
 }
 
 export interface VoteResponse extends Envelope {
@@ -96,7 +98,13 @@ export interface HeartbeatResp extends Envelope {
   lastIndex: number;
 }
 
+/** Leader transfer: the leader tells an up-to-date follower to start an election at once. */
+export interface TimeoutNow extends Envelope {
+  type: 'TimeoutNow';
+}
+
 export type RaftMessage =
+  | TimeoutNow
   | VoteRequest
   | VoteResponse
   | AppendEntries

@@ -7,6 +7,7 @@
  * Commands (IDS is `1`, `1,3` or `all`; filters are `from=IDS to=IDS type=A,B count=N`):
  *   add-nodes N [prevote=false] [checkquorum=false] [bug=NAME] [seed=S]
  *   tick IDS [N]        tick-election ID      tick-heartbeat ID       campaign ID
+ *   transfer FROM TO    (the leader FROM hands leadership to TO; prints a refusal)
  *   set ID KEY VALUE [client=C seq=S]      get ID KEY [client=C seq=S]
  *   deliver [filters]   drop [filters]        stabilize
  *   crash ID   restart ID   wipe ID   hold-disk ID   sync-disk ID
@@ -80,6 +81,13 @@ export class ScriptCluster {
       case 'tick-election': return this.tickElection(this.id(positional[0]));
       case 'tick-heartbeat': return this.tick([this.id(positional[0])], DEFAULT_RAFT_TUNING.heartbeatIntervalTicks);
       case 'campaign': return this.input(this.id(positional[0]), (n) => n.raft.forceElectionTimeout());
+      case 'transfer': {
+        const to = this.id(positional[1]);
+        return this.input(this.id(positional[0]), (n) => {
+          const refused = n.transferLeadership(to);
+          if (refused !== undefined) this.out.push(`refused: ${refused}`);
+        });
+      }
       case 'set': return this.request(positional, named, (key, value) => ({ op: 'set', key, value: value ?? required('value') }));
       case 'get': return this.request(positional, named, (key) => ({ op: 'get', key }));
       case 'deliver': return this.deliver(this.filter(named));

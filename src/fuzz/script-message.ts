@@ -15,7 +15,9 @@ function messageFields(m: Message): string {
   switch (m.type) {
     case 'PreVote':
     case 'RequestVote':
-      return `term=${m.term} last=${m.lastLogIndex}@${m.lastLogTerm}`;
+      return `term=${m.term} last=${m.lastLogIndex}@${m.lastLogTerm}${m.transfer === true ? ' transfer' : ''}`;
+    case 'TimeoutNow':
+      return `term=${m.term}`;
     case 'PreVoteResp':
     case 'RequestVoteResp':
       return `term=${m.term} ${m.granted ? 'granted' : 'rejected'}`;

@@ -99,10 +99,16 @@ export class KvNode implements ProtocolNode {
     };
   }
 
+  /** Hands leadership to `to` (see Raft.transferLeadership); returns why not, or undefined. */
+  transferLeadership(to: NodeId): string | undefined {
+    return this.raft.transferLeadership(to);
+  }
+
   inspect(): NodeInspection {
     const r = this.raft;
     return {
       ...this.status(),
+      transferringTo: r.transferTarget(),
       electionTimer: r.electionTimerTicks(),
       votes: r.votesReceived(),
       progress: [...r.progress].map(([peer, pr]) => ({
@@ -128,6 +134,11 @@ export class KvNode implements ProtocolNode {
     if (this.raft.role !== 'leader') return this.reply(m, { kind: 'redirect', leaderHint: this.raft.leaderId });
     const command = m.command;
     if (command.op === 'get' || command.op === 'keys') return this.handleRead(m, command);
+    const heir = this.raft.transferTarget();
+    if (heir !== 0) {
+      // etcd drops proposals during a transfer; we say so, and the client retries the same seq.
+      return this.reply(m, { kind: 'retry', reason: `leadership is moving to n${heir}; writes wait for the new leader` });
+    }
     const cached = this.kv.cachedResult(m.from, m.seq);
     if (cached !== undefined) return this.reply(m, { kind: 'result', result: cached, index: this.kv.appliedIndex });
     if (this.kv.isStale(m.from, m.seq)) {

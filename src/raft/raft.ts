@@ -1,6 +1,6 @@
 /**
  * The Raft protocol as a pure state machine (election with PreVote and CheckQuorum, log
- * replication with pipelining and fast back-tracking, ReadIndex). No I/O, no clock, no randomness
+ * replication with pipelining and fast back-tracking, ReadIndex, leader transfer). No I/O, no clock, no randomness
  * of its own: time arrives as tick(), randomness from the injected Rng.
  *
  * THE READY / ADVANCE CONTRACT (the same shape as etcd's raft):
@@ -35,6 +35,7 @@ import type {
   RaftMessage,
   Ready,
   Role,
+  TimeoutNow,
   VoteRequest,
   VoteResponse,
 } from '../core/types.ts';
@@ -98,6 +99,13 @@ export class Raft {
   /** Reused by maybeCommit, which runs on every append acknowledgement. */
   private readonly matchScratch: number[] = [];
   private heartbeatPending = false;
+  /**
+   * Leader only: the follower leadership is being handed to (0 = none). While set the leader
+   * takes no proposals; it is cleared when the transfer succeeds (we step down), fails (an
+   * election timeout passes) or leadership ends otherwise.
+   */
+  private transferee: NodeId = 0;
+  private transferElapsedTicks = 0;
 
   constructor(config: RaftConfig, durable: DurableState, rng: Rng) {
     assert(config.voters.includes(config.id), `voters must include self ${config.id}`);
@@ -147,9 +155,35 @@ export class Raft {
     if (this.role !== 'leader') this.startElection();
   }
 
+  /**
+   * Leader only: hand leadership to voter `to`. The leader stops taking proposals, brings `to`
+   * up to date, then sends it TimeoutNow; `to` campaigns at once, without a pre-vote (a pre-vote
+   * would be refused: the others still hear from this leader). Gives up after an election
+   * timeout. Returns why it cannot start, or undefined when it started.
+   */
+  transferLeadership(to: NodeId): string | undefined {
+    if (this.role !== 'leader') return `n${this.id} is not the leader`;
+    if (to === this.id) return `n${to} is already the leader`;
+    if (!this.peers.includes(to)) return `n${to} is not a voter of this cluster`;
+    if (this.transferee === to) return undefined; // already under way
+    this.transferee = to;
+    this.transferElapsedTicks = 0;
+    const pr = this.progress.get(to)!;
+    if (pr.matchIndex === this.log.lastIndex()) this.sendTimeoutNow(to);
+    else this.sendAppend(to, true); // even if appends are out: they may be lost, and time matters here
+    return undefined;
+  }
+
+  /** The follower leadership is being handed to, or 0. */
+  transferTarget(): NodeId {
+    return this.transferee;
+  }
+
   /** Leader only: append a client command. Returns the new entry's index. */
   propose(data: EntryData): number {
     assert(this.role === 'leader', 'propose on a non-leader');
+    // A no-op from becomeLeader is ours; a command during a transfer is refused by the node first.
+    assert(this.transferee === 0 || data.type === 'noop', 'propose during a leader transfer');
     const entry = this.log.appendNew(this.term, data);
     this.broadcastPending = true;
     if (this.peers.length === 0) this.maybeCommit();
@@ -190,6 +224,8 @@ export class Raft {
         return this.handleHeartbeat(m);
       case 'HeartbeatResp':
         return this.handleHeartbeatResponse(m);
+      case 'TimeoutNow':
+        return this.handleTimeoutNow(m);
       default:
         return unreachable(m);
     }
@@ -246,7 +282,13 @@ export class Raft {
     this.campaign(this.config.preVote ? 'pre-candidate' : 'candidate');
   }
 
-  private campaign(role: 'pre-candidate' | 'candidate'): void {
+  /** Our leader handed us leadership: campaign now, as a candidate straight away. */
+  private handleTimeoutNow(m: TimeoutNow): void {
+    if (this.role === 'leader' || m.from !== this.leaderId) return; // a stale or misrouted one
+    this.campaign('candidate', true);
+  }
+
+  private campaign(role: 'pre-candidate' | 'candidate', transfer = false): void {
     this.failReads();
     this.role = role;
     this.leaderId = 0;
@@ -267,15 +309,18 @@ export class Raft {
     const type = role === 'pre-candidate' ? 'PreVote' : 'RequestVote';
     const term = role === 'pre-candidate' ? this.term + 1 : this.term;
     for (const to of this.peers) {
-      this.send({ type, from: this.id, to, term, lastLogIndex: this.log.lastIndex(), lastLogTerm: this.log.lastTerm() });
+      const request: VoteRequest = { type, from: this.id, to, term, lastLogIndex: this.log.lastIndex(), lastLogTerm: this.log.lastTerm() };
+      if (transfer) request.transfer = true;
+      this.send(request);
     }
   }
 
   /** A message from a higher term. Returns false when it must be ignored. */
   private acceptHigherTerm(m: RaftMessage): boolean {
     const isVoteRequest = m.type === 'PreVote' || m.type === 'RequestVote';
-    // CheckQuorum lease: while we hear from a live leader, nobody may depose it by asking for votes.
-    if (isVoteRequest && this.inLease()) return false;
+    // CheckQuorum lease: while we hear from a live leader, nobody may depose it by asking for
+    // votes, unless that leader itself handed leadership over.
+    if (isVoteRequest && this.inLease() && !(m.type === 'RequestVote' && m.transfer === true)) return false;
     if (m.type === 'PreVote') return true; // a pre-vote changes nobody's term
     if (m.type === 'PreVoteResp' && m.granted) return true; // a grant for the term we would start
     const leader = m.type === 'AppendEntries' || m.type === 'Heartbeat' ? m.from : 0;
@@ -304,7 +349,7 @@ export class Raft {
       return;
     }
     const canVote = this.vote === 0 || this.vote === m.from;
-    const granted = canVote && logOk && this.leaderId === 0;
+    const granted = canVote && logOk && (this.leaderId === 0 || m.transfer === true);
     if (granted) {
       this.vote = m.from;
       this.electionElapsedTicks = 0;
@@ -339,6 +384,7 @@ export class Raft {
       this.vote = 0;
     }
     if (this.role === 'leader' || leaderId !== this.leaderId) this.failReads();
+    this.transferee = 0;
     this.role = 'follower';
     this.leaderId = leaderId;
     this.progress.clear();
@@ -368,6 +414,10 @@ export class Raft {
 
   private tickLeader(): void {
     this.heartbeatElapsedTicks++;
+    if (this.transferee !== 0 && ++this.transferElapsedTicks >= this.config.electionTimeoutTicks) {
+      // The target did not win within an election timeout (crashed, cut off, slow): lead on.
+      this.transferee = 0;
+    }
     if (this.heartbeatElapsedTicks >= this.config.heartbeatIntervalTicks) {
       this.heartbeatElapsedTicks = 0;
       this.heartbeatPending = true;
@@ -459,6 +509,7 @@ export class Raft {
     pr.recentActive = true;
     if (m.success) {
       if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
+      if (m.from === this.transferee && pr.matchIndex === this.log.lastIndex()) this.sendTimeoutNow(m.from);
       this.sendAppend(m.from);
       return;
     }
@@ -506,6 +557,10 @@ export class Raft {
     if (pr.state === 'replicate' && !stalled) return;
     pr.becomeProbe();
     this.sendAppend(m.from, true);
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'TimeoutNow', from: this.id, to, term: this.term });
   }
 
   private confirmReads(): void {

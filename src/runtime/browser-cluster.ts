@@ -179,6 +179,18 @@ export class BrowserCluster implements ClusterController {
     if (slot.status === 'up') this.post(slot, { v: PROTOCOL_VERSION, type: 'force-timeout' });
   }
 
+  /** Asks the leader of the highest term the views show (the Simulation's words for refusals). */
+  transferLeadership(to: NodeId): void {
+    this.requireSlot(to);
+    let leader: NodeSlot | undefined;
+    for (const s of this.slots) {
+      if (s.status === 'up' && s.view.role === 'leader' && (leader === undefined || s.view.term > leader.view.term)) leader = s;
+    }
+    if (leader === undefined) throw new Error('no leader to hand leadership over: wait for an election');
+    if (leader.id === to) throw new Error(`cannot transfer leadership to n${to}: n${to} is already the leader`);
+    this.post(leader, { v: PROTOCOL_VERSION, type: 'transfer-leadership', to });
+  }
+
   // ---- Network -----------------------------------------------------------------------------------------
 
   isolate(id: NodeId): void {

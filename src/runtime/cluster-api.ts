@@ -60,6 +60,8 @@ export interface NodeView {
   votes: { from: NodeId; granted: boolean }[];
   /** Leader only. */
   progress: ProgressView[];
+  /** Leader only: the node it is handing leadership to (0 = none); writes wait meanwhile. */
+  transferringTo: NodeId;
   /** The last entries of the log (at most LOG_TAIL_ENTRIES); older ones via readLog(). */
   logTail: EntryView[];
   /** The KV contents as applied (bounded: at most KV_VIEW_KEYS keys, sorted). */
@@ -124,6 +126,11 @@ export interface ClusterController {
   /** Deletes the node's database and restarts it empty. Can break safety: the UI warns first. */
   wipe(id: NodeId): void;
   forceTimeout(id: NodeId): void;
+  /**
+   * The leader hands leadership to `to` (brings it up to date, then TimeoutNow; writes wait
+   * meanwhile). Throws with the reason when there is no leader or `to` already leads.
+   */
+  transferLeadership(to: NodeId): void;
   isolate(id: NodeId): void;
   rejoin(id: NodeId): void;
   /** Nodes in different groups cannot talk. */

@@ -176,6 +176,25 @@ describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => 
     c.resume();
   });
 
+  it('transfer leadership: the target leads in a higher term, the console goes on, and refusals read the same', async () => {
+    const d = open();
+    const c = d.controller;
+    expect(() => c.transferLeadership(2)).toThrow('no leader to hand leadership over: wait for an election');
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const from = leaderOf(c)!;
+    const term = c.snapshot().nodes[from - 1]!.term;
+    expect((await answer(d, c.submit({ op: 'set', key: 't', value: '1' }))).ok).toBe(true);
+    expect(() => c.transferLeadership(9)).toThrow('no node 9 (nodes are 1, 2, 3)');
+    expect(() => c.transferLeadership(from)).toThrow(`cannot transfer leadership to n${from}: n${from} is already the leader`);
+    const to = (from % 3) + 1;
+    c.transferLeadership(to);
+    await d.until(() => leaderOf(c) === to, `n${to} to lead`);
+    expect(c.snapshot().nodes[to - 1]!.term).toBeGreaterThan(term);
+    const reply = await answer(d, c.submit({ op: 'set', key: 't', value: '2' }));
+    expect(reply.ok).toBe(true);
+    expect(reply.answeredBy).toBe(to);
+  });
+
   it('roles: one leader per term; a crashed node shows crashed; a restarted one rejoins as follower; a wiped one forgets', async () => {
     const d = open();
     const c = d.controller;

@@ -249,7 +249,7 @@ export class InPageCluster implements ClusterController {
         storage: 'memory', ...(error ? { error } : {}),
         role: 'crashed', alive: false, term: hard.term, vote: hard.vote, leaderId: 0,
         commitIndex: hard.commit, appliedIndex: 0, lastIndex: durable.entries.length,
-        electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [],
+        electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [], transferringTo: 0,
         logTail: durable.entries.slice(Math.max(0, durable.entries.length - LOG_TAIL_ENTRIES)).map(entryView), kv: [], kvSize: 0,
       };
     }
@@ -295,6 +295,12 @@ export class InPageCluster implements ClusterController {
   forceTimeout(id: NodeId): void {
     this.checkNode(id);
     this.sim.forceTimeout(id);
+    this.flush();
+  }
+
+  transferLeadership(to: NodeId): void {
+    this.checkNode(to);
+    this.sim.transferLeadership(to);
     this.flush();
   }
 

@@ -81,6 +81,12 @@ export class NodeHost {
         return this.rearmTicks();
       case 'force-timeout':
         return this.withRunner((r) => r.forceTimeout());
+      case 'transfer-leadership':
+        return this.withRunner((r) => {
+          // The page checked before asking; a refusal here means leadership moved meanwhile.
+          const refused = r.transferLeadership(msg.to);
+          if (refused !== undefined) this.post({ v: PROTOCOL_VERSION, type: 'warning', message: `Leadership was not transferred to n${msg.to}: ${refused}.` });
+        });
       case 'read-log': {
         const entries = this.runner?.readLog(msg.fromIndex, msg.toIndex) ?? [];
         return this.post({ v: PROTOCOL_VERSION, type: 'log', requestId: msg.requestId, entries });

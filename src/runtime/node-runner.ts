@@ -11,7 +11,7 @@
  */
 import type { ProtocolNode } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
-import type { Message } from '../core/types.ts';
+import type { Message, NodeId } from '../core/types.ts';
 import type { EntryView, NodeView } from './cluster-api.ts';
 import type { DurableStorage } from './durable-storage.ts';
 import { entryView } from './message-view.ts';
@@ -34,6 +34,8 @@ export interface NodeRunner {
   deliver(messages: Message[]): void;
   tick(): void;
   forceTimeout(): void;
+  /** Leader only: hand leadership to `to`; returns why not, or undefined once under way. */
+  transferLeadership(to: NodeId): string | undefined;
   view(): NodeView;
   /** Changes of this key are posted to the page at once; everything else is throttled. */
   roleKey(): string;
@@ -90,6 +92,12 @@ export class ProtocolRunner implements NodeRunner {
   forceTimeout(): void {
     this.node.forceTimeout();
     this.loop.run();
+  }
+
+  transferLeadership(to: NodeId): string | undefined {
+    const refused = this.node.transferLeadership === undefined ? 'this protocol has no leader' : this.node.transferLeadership(to);
+    this.loop.run();
+    return refused;
   }
 
   view(): NodeView {

@@ -27,6 +27,7 @@ export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, st
     electionTimeoutTicks: n.electionTimer.timeout,
     votes: n.votes,
     progress: n.progress,
+    transferringTo: n.transferringTo ?? 0,
     logTail: node.entries(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last).map(entryView),
     kv: kv.list(n.data, n.appliedIndex),
     kvSize: n.data.size,
@@ -77,7 +78,7 @@ function compare(a: string, b: string): number {
 /** The view of a node that is not running: crashed, refusing to start, or starting. */
 export function downView(id: NodeId, previous: NodeView | undefined, error: string | undefined, electionTimeoutTicks: number): NodeView {
   const { error: _previousError, ...base } = previous ?? emptyView(id, electionTimeoutTicks);
-  const view: NodeView = { ...base, role: 'crashed', alive: false, leaderId: 0, votes: [], progress: [], electionElapsedTicks: 0 };
+  const view: NodeView = { ...base, role: 'crashed', alive: false, leaderId: 0, votes: [], progress: [], transferringTo: 0, electionElapsedTicks: 0 };
   if (error !== undefined) view.error = error;
   return view;
 }
@@ -85,7 +86,7 @@ export function downView(id: NodeId, previous: NodeView | undefined, error: stri
 export function emptyView(id: NodeId, electionTimeoutTicks: number): NodeView {
   return {
     id, role: 'crashed', alive: false, term: 0, vote: 0, leaderId: 0, commitIndex: 0, appliedIndex: 0, lastIndex: 0,
-    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], logTail: [], kv: [], kvSize: 0,
+    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, logTail: [], kv: [], kvSize: 0,
     durable: { term: 0, vote: 0, commit: 0, lastIndex: 0 }, storage: 'indexeddb',
   };
 }

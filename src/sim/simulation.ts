@@ -428,6 +428,22 @@ export class Simulation {
     this.observeRoles();
   }
 
+  /**
+   * The leader hands leadership to `to` (brings it up to date, then TimeoutNow). Throws with the
+   * reason when it cannot start: no leader, `to` already leads or is not a voter, no such node.
+   */
+  transferLeadership(to: NodeId): void {
+    this.simNode(to);
+    const from = this.leader();
+    if (from === undefined) throw new Error('no leader to hand leadership over: wait for an election');
+    const n = this.simNode(from);
+    const node = n.node!;
+    const refused = node.transferLeadership === undefined ? `${this.options.system} has no leader` : node.transferLeadership(to);
+    if (refused !== undefined) throw new Error(`cannot transfer leadership to n${to}: ${refused}`);
+    this.guard(n, () => this.runLoop(n));
+    this.observeRoles();
+  }
+
   partition(groups: NodeId[][]): void {
     this.network.links.partition(groups); // checks the ids
     this.traceBuffer.add({ timeMs: this.nowMs, kind: 'partition', detail: JSON.stringify(groups) });

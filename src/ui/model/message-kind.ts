@@ -8,6 +8,7 @@ export function messageKind(type: MessageType): MessageKind {
   switch (type) {
     case 'PreVote':
     case 'RequestVote':
+    case 'TimeoutNow': // it starts an election
       return 'vote';
     case 'PreVoteResp':
     case 'RequestVoteResp':

@@ -48,6 +48,11 @@ export class ClusterActions {
     this.act(() => this.controller.forceTimeout(id), 'action', `Node ${id}'s election timer was forced to expire.`);
   }
 
+  /** The leader hands leadership to `id` (it catches `id` up, then tells it to campaign now). */
+  transferLeadership(id: NodeId): void {
+    this.act(() => this.controller.transferLeadership(id), 'election', `Leadership is being handed to node ${id}: writes wait until it leads.`);
+  }
+
   isolate(id: NodeId): void {
     this.act(() => this.controller.isolate(id), 'network', `Node ${id} is isolated.`);
   }
