@@ -89,6 +89,8 @@ export interface Heartbeat extends Envelope {
   commit: number;
   /** ReadIndex round: the highest read request the leader wants confirmed (0 = none). */
   readContext: number;
+  /** Lease reads only: the leader's tick count when it sent this (echoed back). */
+  lease?: number;
 }
 
 export interface HeartbeatResp extends Envelope {
@@ -96,6 +98,8 @@ export interface HeartbeatResp extends Envelope {
   readContext: number;
   /** The follower's last log index: below the leader's matchIndex only if it lost its disk. */
   lastIndex: number;
+  /** Lease reads only: the heartbeat's `lease`, echoed. */
+  lease?: number;
 }
 
 /** Leader transfer: the leader tells an up-to-date follower to start an election at once. */

@@ -5,7 +5,7 @@
  * every message sent and every change of role, term and commit, one per line.
  *
  * Commands (IDS is `1`, `1,3` or `all`; filters are `from=IDS to=IDS type=A,B count=N`):
- *   add-nodes N [prevote=false] [checkquorum=false] [bug=NAME] [seed=S]
+ *   add-nodes N [prevote=false] [checkquorum=false] [reads=lease] [bug=NAME] [seed=S]
  *   tick IDS [N]        tick-election ID      tick-heartbeat ID       campaign ID
  *   transfer FROM TO    (the leader FROM hands leadership to TO; prints a refusal)
  *   set ID KEY VALUE [client=C seq=S]      get ID KEY [client=C seq=S]
@@ -54,7 +54,7 @@ export class ScriptCluster {
   /** Cut links as "a-b" (both directions). */
   private cuts = new Set<string>();
   private seqs = new Map<string, number>();
-  private options = { preVote: true, checkQuorum: true, bug: undefined as BugName | undefined, seed: 1 };
+  private options = { preVote: true, checkQuorum: true, reads: 'read-index' as 'read-index' | 'lease', bug: undefined as BugName | undefined, seed: 1 };
   private out: string[] = [];
   private indent = '';
 
@@ -115,8 +115,10 @@ export class ScriptCluster {
     if (this.nodes.length > 0) throw new ScriptError('add-nodes runs once, first');
     const bug = named.get('bug');
     if (bug !== undefined && !isBugName(bug)) throw new ScriptError(`unknown bug "${bug}" (one of ${BUG_NAMES.join(', ')})`);
+    const reads = named.get('reads') ?? 'read-index';
+    if (reads !== 'read-index' && reads !== 'lease') throw new ScriptError(`reads must be read-index or lease, got "${reads}"`);
     this.options = {
-      preVote: named.get('prevote') !== 'false', checkQuorum: named.get('checkquorum') !== 'false', bug,
+      preVote: named.get('prevote') !== 'false', checkQuorum: named.get('checkquorum') !== 'false', reads, bug,
       seed: named.has('seed') ? whole(named.get('seed'), 'seed') : 1,
     };
     for (let id = 1; id <= count; id++) {
@@ -128,9 +130,9 @@ export class ScriptCluster {
 
   private start(n: ScriptNode): void {
     const voters = this.nodes.map((m) => m.id);
-    const { preVote, checkQuorum, bug, seed } = this.options;
+    const { preVote, checkQuorum, reads, bug, seed } = this.options;
     const rng = new SeededRng(deriveSeed(seed, n.id, n.restarts));
-    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, id: n.id, voters, preVote, checkQuorum, bug }, n.storage.load(), rng);
+    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, id: n.id, voters, preVote, checkQuorum, reads, bug }, n.storage.load(), rng);
     n.node = node;
     n.loop = new NodeLoop(node, {
       persist: (batch, done) => {

@@ -28,9 +28,9 @@ function messageFields(m: Message): string {
         ? `term=${m.term} ok match=${m.matchIndex}`
         : `term=${m.term} reject at=${m.rejectedIndex} hint=${m.conflictIndex}@${m.conflictTerm}`;
     case 'Heartbeat':
-      return `term=${m.term} commit=${m.commit} read=${m.readContext}`;
+      return `term=${m.term} commit=${m.commit} read=${m.readContext}${m.lease !== undefined ? ` lease=${m.lease}` : ''}`;
     case 'HeartbeatResp':
-      return `term=${m.term} read=${m.readContext} last=${m.lastIndex}`;
+      return `term=${m.term} read=${m.readContext} last=${m.lastIndex}${m.lease !== undefined ? ` lease=${m.lease}` : ''}`;
     case 'ClientRequest':
       return `seq=${m.seq} ${commandText(m.command)}`;
     case 'ClientReply':

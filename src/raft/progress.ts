@@ -22,6 +22,8 @@ export class Progress {
   recentActive = false;
   /** Highest ReadIndex context this follower has acknowledged. */
   readAcked = 0;
+  /** Lease reads: the leader's tick at which it sent the latest heartbeat this follower answered. */
+  leaseAcked = -Infinity;
   private inflight: number[] = [];
   private matchAtLastHeartbeat = -1;
 

@@ -53,6 +53,16 @@ export interface RaftConfig {
   maxPendingReads: number;
   preVote: boolean;
   checkQuorum: boolean;
+  /**
+   * 'read-index' (default): every read is confirmed by a heartbeat round. 'lease': the leader
+   * answers reads at once while its lease holds (needs checkQuorum; see leaseHolds()).
+   */
+  reads: 'read-index' | 'lease';
+  /**
+   * Lease reads assume no node's clock runs more than this fraction faster or slower than true
+   * time; the lease is shortened by it (see leaseHolds()). 0.1 = 10%.
+   */
+  maxClockDrift: number;
   /** TEST-ONLY: a known-bad protocol variant (see bugs.ts). */
   bug?: BugName;
 }
@@ -66,6 +76,8 @@ export const DEFAULT_RAFT_TUNING = {
   maxPendingReads: 1024,
   preVote: true,
   checkQuorum: true,
+  reads: 'read-index' as 'read-index' | 'lease',
+  maxClockDrift: 0.1,
 } as const;
 
 export class Raft {
@@ -106,6 +118,8 @@ export class Raft {
    */
   private transferee: NodeId = 0;
   private transferElapsedTicks = 0;
+  /** Ticks since this node started: the clock a lease is measured on. */
+  private ticks = 0;
 
   constructor(config: RaftConfig, durable: DurableState, rng: Rng) {
     assert(config.voters.includes(config.id), `voters must include self ${config.id}`);
@@ -142,6 +156,7 @@ export class Raft {
   // ---- Inputs ---------------------------------------------------------------------------------
 
   tick(): void {
+    this.ticks++;
     this.electionElapsedTicks++;
     if (this.role === 'leader') {
       this.tickLeader();
@@ -198,6 +213,11 @@ export class Raft {
       return;
     }
     this.reads.add(readId, this.commitIndex);
+    if (this.leaseHolds()) {
+      // Nobody else can have been elected since the lease started: answer without a round.
+      this.reads.confirmUpTo(this.reads.currentContext());
+      return;
+    }
     if (this.peers.length === 0) this.reads.confirmUpTo(this.reads.currentContext());
     else this.heartbeatPending = true;
   }
@@ -328,8 +348,34 @@ export class Raft {
     return true;
   }
 
+  /**
+   * Lease reads. A follower that answered a heartbeat refuses every vote for an election
+   * timeout after it received it (CheckQuorum's lease, inLease()), so once a majority answered
+   * a heartbeat sent at tick T, no other leader can exist before T + electionTimeoutTicks as the
+   * followers' clocks count. This leader counts on its own clock, which may run slow by up to
+   * maxClockDrift while a follower's runs fast by as much, so it trusts the lease only until
+   * T + electionTimeoutTicks * (1 - maxClockDrift) / (1 + maxClockDrift). Past that drift,
+   * a read may be stale (the checker shows it). Not during a transfer: its votes ignore leases.
+   */
+  private leaseHolds(): boolean {
+    if (this.config.reads !== 'lease' || !this.config.checkQuorum || this.role !== 'leader' || this.transferee !== 0) return false;
+    const acks = [this.ticks];
+    for (const pr of this.progress.values()) acks.push(pr.leaseAcked);
+    const start = majorityIndex(acks);
+    return this.ticks < start + this.leaseTicks();
+  }
+
+  private leaseTicks(): number {
+    const drift = this.config.maxClockDrift;
+    return Math.floor((this.config.electionTimeoutTicks * (1 - drift)) / (1 + drift));
+  }
+
   private inLease(): boolean {
-    return this.config.checkQuorum && this.leaderId !== 0 && this.electionElapsedTicks < this.config.electionTimeoutTicks;
+    const timeout = this.config.electionTimeoutTicks;
+    // With lease reads, a node that just (re)started may have acknowledged a leader's heartbeat
+    // before it crashed and forgotten it: it keeps quiet for an election timeout, as if it had.
+    if (this.config.reads === 'lease' && this.config.checkQuorum && this.ticks < timeout) return true;
+    return this.config.checkQuorum && this.leaderId !== 0 && this.electionElapsedTicks < timeout;
   }
 
   /** A message from an older term: tell a stale leader or pre-candidate the current term. */
@@ -471,6 +517,7 @@ export class Raft {
     const resp: HeartbeatResp = {
       type: 'HeartbeatResp', from: this.id, to: m.from, term: this.term, readContext: m.readContext, lastIndex: this.log.lastIndex(),
     };
+    if (m.lease !== undefined) resp.lease = m.lease;
     this.send(resp);
   }
 
@@ -536,6 +583,7 @@ export class Raft {
     const pr = this.progress.get(m.from);
     if (this.role !== 'leader' || pr === undefined) return;
     pr.recentActive = true;
+    if (m.lease !== undefined && m.lease > pr.leaseAcked) pr.leaseAcked = m.lease;
     if (m.readContext > pr.readAcked) {
       pr.readAcked = m.readContext;
       this.confirmReads();
@@ -605,6 +653,7 @@ export class Raft {
           type: 'Heartbeat', from: this.id, to, term: this.term,
           commit: Math.min(pr.matchIndex, this.commitIndex), readContext: this.reads.currentContext(),
         };
+        if (this.config.reads === 'lease') hb.lease = this.ticks;
         this.send(hb);
       }
     }

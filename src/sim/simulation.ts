@@ -37,6 +37,8 @@ export interface SimulationOptions {
   seed?: number;
   tickMs?: number;
   raft?: RaftTuning;
+  /** Raft: how reads are confirmed (shorthand for raft.reads): 'read-index' (default) or 'lease'. */
+  reads?: 'read-index' | 'lease';
   network?: Partial<NetworkOptions>;
   /** [min, max] virtual ms for a batch to become durable. */
   diskLatencyMs?: [number, number];
@@ -113,14 +115,19 @@ interface SimNode {
   error: string | undefined;
   /** The commit index last reported to the observer. */
   reportedCommit: number;
+  /** How fast this node's clock runs (1 = true time): its ticks come every tickMs / rate. */
+  clockRate: number;
 }
 
 export const MAX_NODES = 9;
+/** Clock rates setClockRate accepts: from a tenth of true time to ten times it. */
+export const MIN_CLOCK_RATE = 0.1;
+export const MAX_CLOCK_RATE = 10;
 
 export class Simulation {
   readonly seed: number;
   readonly nodeIds: readonly NodeId[];
-  readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
+  readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network' | 'reads'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
   /** How nodes start, and which safety checks apply: the hosts know a protocol only through this. */
   private readonly protocol: Protocol;
   /** Every message between send and delivery: the one in-flight list. */
@@ -157,13 +164,13 @@ export class Simulation {
     };
     this.flights = new InFlightList(this.options.maxInFlight, false); // the event queue orders deliveries
     this.rng = new SeededRng(deriveSeed(this.seed, 0));
-    this.protocol = this.options.system === 'limit' ? limitProtocol : raftProtocol({ tuning: options.raft, bug: options.bug });
+    this.protocol = this.options.system === 'limit' ? limitProtocol : raftProtocol({ tuning: { ...options.raft, ...(options.reads !== undefined ? { reads: options.reads } : {}) }, bug: options.bug });
     this.invariants = this.options.invariants ? this.protocol.safetyChecker?.() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
     this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
     this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), this.nodeIds, options.network);
     this.nodes = this.nodeIds.map((id) => ({
-      id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0, error: undefined, reportedCommit: 0,
+      id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0, error: undefined, reportedCommit: 0, clockRate: 1,
     }));
     this.lastRoles = this.nodeIds.map(() => ({ role: 'crashed', term: -1 }));
     for (const n of this.nodes) this.start(n);
@@ -244,7 +251,7 @@ export class Simulation {
       node.tick();
       this.runLoop(n);
     });
-    if (n.epoch === epoch) this.schedule(this.options.tickMs, () => this.tick(n, epoch));
+    if (n.epoch === epoch) this.schedule(this.options.tickMs / n.clockRate, () => this.tick(n, epoch));
   }
 
   /**
@@ -426,6 +433,21 @@ export class Simulation {
       this.runLoop(n);
     });
     this.observeRoles();
+  }
+
+  /**
+   * Makes node `id`'s clock run at `rate` times true time (1.2 = 20% fast, 0.5 = half speed),
+   * from its next tick on; it keeps the rate across crashes and restarts (it is the hardware).
+   * Raft measures election timeouts and leases in ticks, so drift moves both.
+   */
+  setClockRate(id: NodeId, rate: number): void {
+    const n = this.simNode(id);
+    assert(Number.isFinite(rate) && rate >= MIN_CLOCK_RATE && rate <= MAX_CLOCK_RATE, `clock rate must be in [${MIN_CLOCK_RATE}, ${MAX_CLOCK_RATE}], got ${rate}`);
+    n.clockRate = rate;
+  }
+
+  clockRate(id: NodeId): number {
+    return this.simNode(id).clockRate;
   }
 
   /**
