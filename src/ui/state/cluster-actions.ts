@@ -50,7 +50,7 @@ export class ClusterActions {
 
   /** The leader hands leadership to `id` (it catches `id` up, then tells it to campaign now). */
   transferLeadership(id: NodeId): void {
-    this.act(() => this.controller.transferLeadership(id), 'election', `Leadership is being handed to node ${id}: writes wait until it leads.`);
+    this.act(() => this.controller.transferLeadership(id), 'action', `Leadership is being handed to node ${id}: writes wait until it leads.`);
   }
 
   isolate(id: NodeId): void {

@@ -231,3 +231,20 @@ describe('Page state is read-only to views', () => {
     page.dispose();
   });
 });
+
+describe('Leader transfer from the page', () => {
+  it('hands leadership to the chosen node and says so', () => {
+    const { page, until, advance } = setup(3, 2);
+    expect(until(() => page.feed.leader !== undefined)).toBe(true);
+    const from = page.feed.leader!.id;
+    const to = (from % 3) + 1;
+    page.actions.transferLeadership(to);
+    advance(1600); // the live region speaks after its 1.5 s coalescing window
+    expect(page.feed.leader?.id).toBe(to);
+    expect(page.notices.announcement).toContain(`Leadership is being handed to node ${to}`);
+    expect(page.notices.announcement).toContain(`Node ${to} is the leader`);
+    page.actions.transferLeadership(to);
+    expect(page.notices.banners.notices.map((n) => n.text)).toContain(`cannot transfer leadership to n${to}: n${to} is already the leader`);
+    page.dispose();
+  });
+});
