@@ -305,6 +305,18 @@ test('the offline cluster (?offline) runs without workers', async ({ page }) => 
   await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
 });
 
+test('clock drift: the inspector sets a node\'s clock rate, the node shows it, and the cluster still elects', async ({ page }) => {
+  await page.goto('/?offline&seed=5');
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  await page.getByRole('region', { name: 'Node inspector' }).getByRole('button', { name: 'n2', exact: true }).click();
+  await page.getByTestId('clock-rate').selectOption('2');
+  await expect(page.getByTestId('clock-mark-2')).toHaveText('clock 2×');
+  await expect(page.getByTestId('node-2')).toHaveAttribute('aria-label', /clock at 2 times true time/);
+  await page.getByTestId('clock-rate').selectOption('1');
+  await expect(page.getByTestId('clock-mark-2')).toHaveCount(0);
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+});
+
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 

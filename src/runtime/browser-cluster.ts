@@ -9,6 +9,7 @@
  * Everything the page can pile up is bounded: messages in flight (Bus), events (EventStream),
  * console commands waiting (ClientSession), log reads waiting (MAX_PENDING_READS), warnings.
  */
+import { clockRateProblem } from '../core/clock-rate.ts';
 import { unreachable } from '../core/assert.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientReply, Message, NodeId } from '../core/types.ts';
@@ -81,6 +82,8 @@ interface NodeSlot {
   /** Why the node refused to start or its storage failed (shown in warnings too). */
   loadError: string | undefined;
   reads: Map<number, PendingRead>;
+  /** The node's clock drift (1 = true time): the machine's, so it outlives restarts. */
+  clockRate: number;
 }
 
 const MAX_PENDING_READS = 16;
@@ -139,7 +142,7 @@ export class BrowserCluster implements ClusterController {
   snapshot(): ClusterSnapshot {
     return {
       config: structuredClone(this.config),
-      nodes: this.slots.map((s) => s.view),
+      nodes: this.slots.map((s) => (s.view.clockRate === s.clockRate ? s.view : { ...s.view, clockRate: s.clockRate })),
       inFlight: this.bus.inFlight(),
       cut: this.bus.cutMatrix(),
       linkDelays: this.bus.linkDelayList().map(([from, to, delayMs]) => ({ from, to, delayMs })),
@@ -177,6 +180,14 @@ export class BrowserCluster implements ClusterController {
   forceTimeout(id: NodeId): void {
     const slot = this.requireSlot(id);
     if (slot.status === 'up') this.post(slot, { v: PROTOCOL_VERSION, type: 'force-timeout' });
+  }
+
+  setClockRate(id: NodeId, rate: number): void {
+    const slot = this.requireSlot(id);
+    const problem = clockRateProblem(rate);
+    if (problem !== undefined) throw new Error(problem);
+    slot.clockRate = rate;
+    if (slot.status !== 'down') this.post(slot, { v: PROTOCOL_VERSION, type: 'clock-rate', rate });
   }
 
   /** Asks the leader of the highest term the views show (the Simulation's words for refusals). */
@@ -368,7 +379,7 @@ export class BrowserCluster implements ClusterController {
   private startAll(): void {
     this.slots = this.nodeIds().map((id) => ({
       id, worker: undefined, epoch: 0, status: 'down', view: downView(id, undefined, undefined, this.config.electionTimeoutTicks),
-      hadData: false, loadError: undefined, reads: new Map(),
+      hadData: false, loadError: undefined, reads: new Map(), clockRate: 1,
     }));
     for (const slot of this.slots) this.spawn(slot);
   }
@@ -398,7 +409,7 @@ export class BrowserCluster implements ClusterController {
       tickMs: this.config.tickMs, speed: this.config.speed, paused: this.bus.isPaused(),
       electionTimeoutTicks: this.config.electionTimeoutTicks, heartbeatIntervalTicks: this.config.heartbeatIntervalTicks,
       storage: this.storage, dbName: nodeDbName(slot.id), durability: this.durability,
-      viewIntervalMs: this.viewIntervalMs, expectData: this.storage === 'indexeddb' && slot.hadData,
+      viewIntervalMs: this.viewIntervalMs, expectData: this.storage === 'indexeddb' && slot.hadData, clockRate: slot.clockRate,
     });
   }
 

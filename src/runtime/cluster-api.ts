@@ -62,6 +62,8 @@ export interface NodeView {
   progress: ProgressView[];
   /** Leader only: the node it is handing leadership to (0 = none); writes wait meanwhile. */
   transferringTo: NodeId;
+  /** How fast its clock runs (1 = true time; 1.2 = 20% fast): timers and leases count its ticks. */
+  clockRate: number;
   /** The last entries of the log (at most LOG_TAIL_ENTRIES); older ones via readLog(). */
   logTail: EntryView[];
   /** The KV contents as applied (bounded: at most KV_VIEW_KEYS keys, sorted). */
@@ -131,6 +133,8 @@ export interface ClusterController {
    * meanwhile). Throws with the reason when there is no leader or `to` already leads.
    */
   transferLeadership(to: NodeId): void;
+  /** Makes one node's clock run fast or slow (MIN_CLOCK_RATE..MAX_CLOCK_RATE; kept across restarts). */
+  setClockRate(id: NodeId, rate: number): void;
   isolate(id: NodeId): void;
   rejoin(id: NodeId): void;
   /** Nodes in different groups cannot talk. */

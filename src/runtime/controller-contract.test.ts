@@ -195,6 +195,24 @@ describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => 
     expect(reply.answeredBy).toBe(to);
   });
 
+  it('clock drift: a node\'s clock rate shows in its view, survives a restart, and bad rates get the same error', async () => {
+    const d = open();
+    const c = d.controller;
+    expect(() => c.setClockRate(1, 0)).toThrow('clock rate must be in [0.1, 10], got 0');
+    expect(() => c.setClockRate(1, Number.NaN)).toThrow('clock rate must be in [0.1, 10], got NaN');
+    expect(() => c.setClockRate(9, 1)).toThrow('no node 9 (nodes are 1, 2, 3)');
+    c.setClockRate(2, 1.5);
+    expect(c.snapshot().nodes[1]!.clockRate).toBe(1.5);
+    expect(c.snapshot().nodes[0]!.clockRate).toBe(1);
+    c.crash(2);
+    c.restart(2);
+    await d.until(() => c.snapshot().nodes[1]!.alive, 'node 2 to run again');
+    expect(c.snapshot().nodes[1]!.clockRate).toBe(1.5);
+    // A fast clock still elects and commits.
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    expect((await answer(d, c.submit({ op: 'set', key: 'c', value: '1' }))).ok).toBe(true);
+  });
+
   it('roles: one leader per term; a crashed node shows crashed; a restarted one rejoins as follower; a wiped one forgets', async () => {
     const d = open();
     const c = d.controller;

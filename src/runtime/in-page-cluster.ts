@@ -8,6 +8,7 @@
  *
  * Same seed, same run: `&seed=N` replays a run (given the same clicks at the same virtual times).
  */
+import { clockRateProblem } from '../core/clock-rate.ts';
 import { assert } from '../core/assert.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import type { NodeId } from '../core/types.ts';
@@ -249,12 +250,14 @@ export class InPageCluster implements ClusterController {
         storage: 'memory', ...(error ? { error } : {}),
         role: 'crashed', alive: false, term: hard.term, vote: hard.vote, leaderId: 0,
         commitIndex: hard.commit, appliedIndex: 0, lastIndex: durable.entries.length,
-        electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [], transferringTo: 0,
+        electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: this.sim.clockRate(id),
         logTail: durable.entries.slice(Math.max(0, durable.entries.length - LOG_TAIL_ENTRIES)).map(entryView), kv: [], kvSize: 0,
       };
     }
     // The same view the worker builds, from the same node: only where the disk lives differs.
-    return protocolNodeView(node, { hardState: hard, lastIndex: durable.entries.length }, 'memory', this.listing(id, node));
+    const view = protocolNodeView(node, { hardState: hard, lastIndex: durable.entries.length }, 'memory', this.listing(id, node));
+    view.clockRate = this.sim.clockRate(id);
+    return view;
   }
 
   private listing(id: NodeId, node: ProtocolNode): KvListing {
@@ -295,6 +298,14 @@ export class InPageCluster implements ClusterController {
   forceTimeout(id: NodeId): void {
     this.checkNode(id);
     this.sim.forceTimeout(id);
+    this.flush();
+  }
+
+  setClockRate(id: NodeId, rate: number): void {
+    this.checkNode(id);
+    const problem = clockRateProblem(rate);
+    if (problem !== undefined) throw new Error(problem);
+    this.sim.setClockRate(id, rate);
     this.flush();
   }
 

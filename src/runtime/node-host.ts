@@ -42,6 +42,8 @@ export class NodeHost {
   private init: InitMessage | undefined;
   private runner: NodeRunner | undefined;
   private speed = 1;
+  /** This node's clock drift (1 = true time); see InitMessage.clockRate. */
+  private clockRate = 1;
   private paused = false;
   private tickTimer: unknown = undefined;
   private viewTimer: unknown = undefined;
@@ -73,6 +75,9 @@ export class NodeHost {
       case 'speed':
         this.speed = msg.speed;
         return this.rearmTicks();
+      case 'clock-rate':
+        this.clockRate = msg.rate;
+        return this.rearmTicks();
       case 'pause':
         this.paused = true;
         return this.rearmTicks();
@@ -100,6 +105,7 @@ export class NodeHost {
     this.state = 'loading';
     this.init = init;
     this.speed = init.speed;
+    this.clockRate = init.clockRate;
     this.paused = init.paused;
     const label = this.label();
     const storage = new DurableStorage(this.port.openStorage(init, (reason) => this.die('storage', storageStopText(label, reason))));
@@ -175,7 +181,7 @@ export class NodeHost {
     this.tickTimer = undefined;
     const init = this.init;
     if (this.state !== 'running' || this.paused || init === undefined || init.mode === 'limit') return;
-    const intervalMs = Math.max(MIN_TICK_MS, init.tickMs / this.speed);
+    const intervalMs = Math.max(MIN_TICK_MS, init.tickMs / this.speed / this.clockRate);
     this.tickTimer = this.port.setInterval(() => this.withRunnerGuarded((r) => r.tick()), intervalMs);
   }
 

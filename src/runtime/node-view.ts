@@ -28,6 +28,7 @@ export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, st
     votes: n.votes,
     progress: n.progress,
     transferringTo: n.transferringTo ?? 0,
+    clockRate: 1, // the host's to know: controllers fill it in
     logTail: node.entries(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last).map(entryView),
     kv: kv.list(n.data, n.appliedIndex),
     kvSize: n.data.size,
@@ -86,7 +87,7 @@ export function downView(id: NodeId, previous: NodeView | undefined, error: stri
 export function emptyView(id: NodeId, electionTimeoutTicks: number): NodeView {
   return {
     id, role: 'crashed', alive: false, term: 0, vote: 0, leaderId: 0, commitIndex: 0, appliedIndex: 0, lastIndex: 0,
-    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, logTail: [], kv: [], kvSize: 0,
+    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: 1, logTail: [], kv: [], kvSize: 0,
     durable: { term: 0, vote: 0, commit: 0, lastIndex: 0 }, storage: 'indexeddb',
   };
 }

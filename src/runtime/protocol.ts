@@ -5,7 +5,7 @@
  * the reason) instead of being half understood.
  *
  * Host -> worker: init (once, first), deliver (a batch of messages the bus decided to deliver),
- * speed, pause, resume, force-timeout, transfer-leadership, read-log.
+ * speed, pause, resume, force-timeout, transfer-leadership, clock-rate, read-log.
  * Worker -> host: started (storage loaded, node running), send (the messages of one Ready batch,
  * already durable-backed), view (a NodeView snapshot, throttled), warning (something the page
  * should show), fatal (refused to start, storage failed, or crashed: the host terminates it), log
@@ -45,6 +45,8 @@ export interface InitMessage {
   durability: Durability;
   /** Least time between two throttled NodeView posts (role and term changes are posted at once). */
   viewIntervalMs: number;
+  /** How fast this node's clock runs (1 = true time): it ticks every tickMs / speed / clockRate. */
+  clockRate: number;
 }
 
 export type HostToWorker =
@@ -55,6 +57,7 @@ export type HostToWorker =
   | { v: typeof PROTOCOL_VERSION; type: 'resume' }
   | { v: typeof PROTOCOL_VERSION; type: 'force-timeout' }
   | { v: typeof PROTOCOL_VERSION; type: 'transfer-leadership'; to: NodeId }
+  | { v: typeof PROTOCOL_VERSION; type: 'clock-rate'; rate: number }
   | { v: typeof PROTOCOL_VERSION; type: 'read-log'; requestId: number; fromIndex: number; toIndex: number };
 
 /** load: refused to start. storage: its storage failed while running. run: a crash (assertion). */
@@ -71,7 +74,7 @@ export type WorkerToHost =
 export type HostToWorkerType = HostToWorker['type'];
 export type WorkerToHostType = WorkerToHost['type'];
 
-const HOST_TO_WORKER_TYPES: ReadonlySet<string> = new Set<HostToWorkerType>(['init', 'deliver', 'speed', 'pause', 'resume', 'force-timeout', 'transfer-leadership', 'read-log']);
+const HOST_TO_WORKER_TYPES: ReadonlySet<string> = new Set<HostToWorkerType>(['init', 'deliver', 'speed', 'pause', 'resume', 'force-timeout', 'transfer-leadership', 'clock-rate', 'read-log']);
 const WORKER_TO_HOST_TYPES: ReadonlySet<string> = new Set<WorkerToHostType>(['started', 'send', 'view', 'warning', 'fatal', 'log']);
 
 /** Why `data` is not a message of this protocol version, or undefined when it is one. */

@@ -1,6 +1,6 @@
 /** The deterministic simulator's public surface (see docs/simulation.md). */
 export {
-  Simulation, MAX_NODES, MIN_CLOCK_RATE, MAX_CLOCK_RATE, type SimulationOptions, type NodeStatusView, type SimulationStats, type RaftTuning,
+  Simulation, MAX_NODES, type SimulationOptions, type NodeStatusView, type SimulationStats, type RaftTuning,
   type SimFlight, type SimDropReason, type SimObserver,
 } from './simulation.ts';
 export { virtualTransport, type SimClient, type OperationHandle, type ClientHost } from './client.ts';

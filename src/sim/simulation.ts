@@ -16,6 +16,7 @@ import { AssertionError, assert } from '../core/assert.ts';
 import type { BugName } from '../core/bugs.ts';
 import { KvNode, raftProtocol, type RaftTuning } from '../raft/index.ts';
 import { limitProtocol } from '../core/limit-node.ts';
+import { clockRateProblem } from '../core/clock-rate.ts';
 import type { InvariantViolation, Protocol, ProtocolNode, SafetyChecker } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
@@ -120,9 +121,6 @@ interface SimNode {
 }
 
 export const MAX_NODES = 9;
-/** Clock rates setClockRate accepts: from a tenth of true time to ten times it. */
-export const MIN_CLOCK_RATE = 0.1;
-export const MAX_CLOCK_RATE = 10;
 
 export class Simulation {
   readonly seed: number;
@@ -442,7 +440,8 @@ export class Simulation {
    */
   setClockRate(id: NodeId, rate: number): void {
     const n = this.simNode(id);
-    assert(Number.isFinite(rate) && rate >= MIN_CLOCK_RATE && rate <= MAX_CLOCK_RATE, `clock rate must be in [${MIN_CLOCK_RATE}, ${MAX_CLOCK_RATE}], got ${rate}`);
+    const problem = clockRateProblem(rate);
+    if (problem !== undefined) throw new Error(problem);
     n.clockRate = rate;
   }
 

@@ -53,6 +53,12 @@ export class ClusterActions {
     this.act(() => this.controller.transferLeadership(id), 'action', `Leadership is being handed to node ${id}: writes wait until it leads.`);
   }
 
+  /** One node's clock runs fast or slow (1 = true time). */
+  setClockRate(id: NodeId, rate: number): void {
+    const text = rate === 1 ? `Node ${id}'s clock keeps true time again.` : `Node ${id}'s clock now runs at ${rate} times true time.`;
+    this.act(() => this.controller.setClockRate(id, rate), 'action', text);
+  }
+
   isolate(id: NodeId): void {
     this.act(() => this.controller.isolate(id), 'network', `Node ${id} is isolated.`);
   }
