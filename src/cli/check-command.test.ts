@@ -76,4 +76,19 @@ describe('the check command', () => {
       expect(out).toHaveLength(1);
     }
   });
+
+  it('reads Jepsen EDN histories, with --initial for the register\'s starting value', () => {
+    const edn = '{:type :invoke, :f :read, :value nil, :process 0}\n{:type :ok, :f :read, :value 0, :process 0}\n';
+    const absent = run(['h.edn', '--format', 'jepsen-edn'], { 'h.edn': edn });
+    expect(absent.code).toBe(1);
+    const zero = run(['h.edn', '--format', 'jepsen-edn', '--initial', '0'], { 'h.edn': edn });
+    expect(zero.code).toBe(0);
+    expect(zero.out.at(-1)).toMatch(/^check: linearizable: h\.edn: 2 operations \(jepsen-edn, cas-register model\) on 1 key;/);
+    const bad = run(['h.edn', '--format', 'jepsen-edn'], { 'h.edn': '{:type :invoke' });
+    expect(bad.code).toBe(2);
+    expect(bad.out.at(-1)).toBe('check: bad input: h.edn:1: not EDN: a "{" opened here is never closed (reading it as jepsen-edn)');
+    const misplaced = run(['h.json', '--initial', '0'], { 'h.json': good });
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.out.at(-1)).toBe('check: bad input: --initial applies to --format jepsen-edn only (found --format json)');
+  });
 });

@@ -7,7 +7,7 @@ import type { ModelName } from '../check/model.ts';
 import { HISTORY_FORMATS, modelForFormat, parseHistoryFile, type HistoryFormat } from '../check/parse/parse-history-file.ts';
 
 /**
- * `npm run check -- FILE [--format json|jepsen-etcd|porcupine-kv] [--time-budget-ms N]`, as a
+ * `npm run check -- FILE [--format json|jepsen-etcd|jepsen-edn|porcupine-kv] [--initial VALUE] [--time-budget-ms N]`, as a
  * function of its arguments and I/O so that tests run it without a process. src/cli/check.ts
  * wires it to the terminal. Every run ends with one summary line starting `check: `.
  */
@@ -22,8 +22,9 @@ export const EXIT_CODES = { linearizable: 0, 'not-linearizable': 1, 'bad-input':
 export const DEFAULT_CLI_TIME_BUDGET_MS = 60_000;
 
 const USAGE = [
-  'usage: npm run check -- FILE [--format json|jepsen-etcd|porcupine-kv] [--time-budget-ms N]',
+  'usage: npm run check -- FILE [--format json|jepsen-etcd|jepsen-edn|porcupine-kv] [--initial VALUE] [--time-budget-ms N]',
   '  --format          how FILE is written (default json: docs/history-format.md)',
+  '  --initial         jepsen-edn: the registers\' value before the history (default: absent)',
   `  --time-budget-ms  give up with "unknown" after this long (default ${DEFAULT_CLI_TIME_BUDGET_MS})`,
   'exit codes: 0 linearizable, 1 not linearizable, 2 bad input, 3 unknown (budget ran out)',
 ].join('\n');
@@ -32,6 +33,7 @@ interface Request {
   file: string;
   format: HistoryFormat;
   timeBudgetMs: number;
+  initial: string | undefined;
 }
 
 export function runCheckCommand(args: readonly string[], io: CommandIo): number {
@@ -49,7 +51,7 @@ export function runCheckCommand(args: readonly string[], io: CommandIo): number 
     return badInput(io, `cannot read ${request.file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parseStartMs = performance.now();
-  const parsed = parseHistoryFile(text, request.format);
+  const parsed = parseHistoryFile(text, request.format, request.initial === undefined ? {} : { initial: request.initial });
   const parseMs = performance.now() - parseStartMs;
   if (!parsed.ok) {
     return badInput(io, `${request.file}:${parsed.line}: ${parsed.message} (reading it as ${request.format})`);
@@ -70,6 +72,7 @@ function requestFrom(args: readonly string[]): Request | 'help' | string {
       options: {
         format: { type: 'string', short: 'f', default: 'json' },
         'time-budget-ms': { type: 'string', default: String(DEFAULT_CLI_TIME_BUDGET_MS) },
+        initial: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -83,7 +86,9 @@ function requestFrom(args: readonly string[]): Request | 'help' | string {
   if (format === undefined) return `expected --format to be one of ${HISTORY_FORMATS.join(', ')}, found "${values.format}"`;
   const timeBudgetMs = Number(values['time-budget-ms']);
   if (!(timeBudgetMs > 0)) return `expected --time-budget-ms to be a positive number, found "${values['time-budget-ms']}"`;
-  return { file: positionals[0]!, format, timeBudgetMs };
+  const initial = values.initial;
+  if (initial !== undefined && format !== 'jepsen-edn') return `--initial applies to --format jepsen-edn only (found --format ${format})`;
+  return { file: positionals[0]!, format, timeBudgetMs, initial };
 }
 
 function badInput(io: CommandIo, message: string, usage?: string): number {

@@ -1,5 +1,5 @@
 /**
- * `npm run check -- FILE [--format json|jepsen-etcd|porcupine-kv] [--time-budget-ms N]`: is a
+ * `npm run check -- FILE [--format json|jepsen-etcd|jepsen-edn|porcupine-kv] [--initial VALUE] [--time-budget-ms N]`: is a
  * recorded history linearizable? Exit 0 yes, 1 no (with the explanation), 3 unknown, 2 bad input.
  * The logic is src/cli/check-command.ts; this file only connects it to the process.
  */
