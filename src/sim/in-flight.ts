@@ -16,6 +16,7 @@
  * Invariant: size <= maxInFlight; a flight's slot is its index in the array, or -1 once taken.
  */
 import { assert } from '../core/assert.ts';
+import { heapPop, heapPush } from './min-heap.ts';
 
 /** One cap for both hosts. */
 export const DEFAULT_MAX_IN_FLIGHT = 4096;
@@ -60,7 +61,7 @@ export class InFlightList<F extends FlightTiming> {
     assert(flight.sentAt <= flight.dueAt && flight.slot === -1, 'a new flight is due after it was sent');
     flight.slot = this.items.length;
     this.items.push(flight);
-    if (this.ordered) heapPush(this.heap, flight);
+    if (this.ordered) heapPush(this.heap, flight, earlier);
     return true;
   }
 
@@ -91,7 +92,7 @@ export class InFlightList<F extends FlightTiming> {
   /** The earliest due flight, left in place. Ties go to the lower id (sent first). */
   peekEarliest(): F | undefined {
     if (!this.ordered) return this.scanEarliest();
-    while (this.heap.length > 0 && this.heap[0]!.slot < 0) heapPop(this.heap);
+    while (this.heap.length > 0 && this.heap[0]!.slot < 0) heapPop(this.heap, earlier);
     return this.heap[0];
   }
 
@@ -140,7 +141,7 @@ export class InFlightList<F extends FlightTiming> {
   private rebuildHeap(): void {
     this.heap = [];
     if (!this.ordered) return;
-    for (const flight of this.items) heapPush(this.heap, flight);
+    for (const flight of this.items) heapPush(this.heap, flight, earlier);
   }
 
   private scanEarliest(): F | undefined {
@@ -152,35 +153,4 @@ export class InFlightList<F extends FlightTiming> {
 
 function earlier(a: FlightTiming, b: FlightTiming): boolean {
   return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
-}
-
-function heapPush<F extends FlightTiming>(heap: F[], item: F): void {
-  heap.push(item);
-  let k = heap.length - 1;
-  while (k > 0) {
-    const parent = (k - 1) >> 1;
-    if (!earlier(item, heap[parent]!)) break;
-    heap[k] = heap[parent]!;
-    k = parent;
-  }
-  heap[k] = item;
-}
-
-function heapPop<F extends FlightTiming>(heap: F[]): F | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || last === undefined) return top;
-  let k = 0;
-  const n = heap.length;
-  while (true) {
-    const left = 2 * k + 1;
-    if (left >= n) break;
-    const right = left + 1;
-    const child = right < n && earlier(heap[right]!, heap[left]!) ? right : left;
-    if (!earlier(heap[child]!, last)) break;
-    heap[k] = heap[child]!;
-    k = child;
-  }
-  heap[k] = last;
-  return top;
 }
