@@ -23,12 +23,23 @@ describe('FaultSchedule', () => {
     expect(new FaultSchedule(3, options()).preview(200).slice(0, handed.length)).toEqual(handed);
   });
 
-  it('ends every episode by healing, restarting everything and restoring the network', () => {
+  it('ends every episode by healing, restarting everything and restoring the network (and the clocks, with drift)', () => {
     const steps = new FaultSchedule(11, options()).preview(40);
-    const heals = steps.filter((s, k) => s.action.kind === 'heal' && steps[k + 1]?.action.kind === 'restart-all' && steps[k + 2]?.action.kind === 'network');
+    const heals = steps.filter((s, k) => s.action.kind === 'heal' && steps[k + 1]?.action.kind === 'restart-all' && steps[k + 2]?.action.kind === 'network' && steps[k + 3]?.action.kind === 'clocks-true');
     expect(heals.length).toBeGreaterThanOrEqual(40);
-    const last = steps.slice(-3).map((s) => s.action.kind);
-    expect(last).toEqual(['heal', 'restart-all', 'network']);
+    expect(steps.slice(-4).map((s) => s.action.kind)).toEqual(['heal', 'restart-all', 'network', 'clocks-true']);
+    const noDrift = new FaultSchedule(11, options(['crash', 'partition'])).preview(5);
+    expect(noDrift.slice(-3).map((s) => s.action.kind)).toEqual(['heal', 'restart-all', 'network']);
+  });
+
+  it('drift stays inside Raft\'s default maxClockDrift (10%)', () => {
+    const rates = [];
+    for (let seed = 1; seed <= 10; seed++) {
+      for (const s of new FaultSchedule(seed, options(['drift'])).preview(20)) if (s.action.kind === 'clock') rates.push(s.action.rate);
+    }
+    expect(rates.length).toBeGreaterThan(20);
+    expect(Math.min(...rates)).toBeGreaterThanOrEqual(0.91);
+    expect(Math.max(...rates)).toBeLessThanOrEqual(1.09);
   });
 
   it('uses only the enabled fault kinds', () => {
@@ -50,7 +61,7 @@ describe('FaultSchedule', () => {
   it('covers every episode shape over a few seeds, including the choreographies', () => {
     const kinds = new Set<string>();
     for (let seed = 1; seed <= 5; seed++) for (const s of new FaultSchedule(seed, options()).preview(40)) kinds.add(s.action.kind);
-    for (const kind of ['crash', 'crash-leader', 'restart', 'partition', 'isolate-leader', 'cut', 'network', 'bounce-voters', 'figure-8', 'power-loss']) {
+    for (const kind of ['crash', 'crash-leader', 'restart', 'partition', 'isolate-leader', 'cut', 'network', 'bounce-voters', 'figure-8', 'power-loss', 'clock', 'clocks-true', 'transfer-leadership']) {
       expect(kinds).toContain(kind);
     }
   });

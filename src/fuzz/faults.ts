@@ -15,7 +15,7 @@ import type { NodeId } from '../core/types.ts';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../sim/network.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 
-export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay'] as const;
+export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -42,7 +42,13 @@ export type FaultAction =
   /** Until `untilMs`: play Raft's Figure 8 with partitions and crashes (see fuzz-figure8.ts). */
   | { kind: 'figure-8'; untilMs: number; writeMs: number; partners: NodeId[] }
   /** Until `untilMs`: all nodes crash the moment the leader applies an entry (see fuzz-power-loss.ts). */
-  | { kind: 'power-loss'; untilMs: number; othersBackMs: number; leaderBackMs: number };
+  | { kind: 'power-loss'; untilMs: number; othersBackMs: number; leaderBackMs: number }
+  /** One node's clock runs at `rate` times true time. */
+  | { kind: 'clock'; node: NodeId; rate: number }
+  /** Every clock keeps true time again. */
+  | { kind: 'clocks-true' }
+  /** The leader hands leadership to `to` (nothing when there is no leader or `to` leads). */
+  | { kind: 'transfer-leadership'; to: NodeId };
 
 export interface FaultStep {
   atMs: number;
@@ -110,6 +116,7 @@ export class FaultSchedule {
     const steps = planEpisodeSteps(kind, this.rng, this.options, startMs, endMs);
     assert(steps.every((s) => s.atMs >= startMs && s.atMs <= endMs), 'an episode stays within its time');
     const restore: FaultAction[] = [{ kind: 'heal' }, { kind: 'restart-all' }, { kind: 'network', network: { ...DEFAULT_NETWORK } }];
+    if (this.options.faults.includes('drift')) restore.push({ kind: 'clocks-true' });
     for (const action of restore) steps.push({ atMs: endMs, action });
     steps.sort((a, b) => a.atMs - b.atMs);
     this.pending.push(...steps);
@@ -129,7 +136,9 @@ type EpisodeKind =
   | 'one-way'
   | 'partition-churn'
   | 'figure-8'
-  | 'weather';
+  | 'weather'
+  | 'drift'
+  | 'transfers';
 
 function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   const kinds: EpisodeKind[] = [];
@@ -137,6 +146,8 @@ function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   if (faults.includes('partition')) kinds.push('split', 'isolate-leader', 'one-way', 'partition-churn');
   if (faults.includes('partition') && faults.includes('crash')) kinds.push('figure-8');
   if (hasWeather(faults)) kinds.push('weather');
+  if (faults.includes('drift')) kinds.push('drift');
+  if (faults.includes('transfer')) kinds.push('transfers');
   return kinds;
 }
 
@@ -194,9 +205,35 @@ function planShape(kind: EpisodeKind, ctx: EpisodeContext): FaultStep[] {
       return [{ atMs, action: { kind: 'figure-8', untilMs: ctx.endMs, writeMs: rng.int(20, 120), partners: shuffled(rng, allNodes(nodes)) } }];
     case 'weather':
       return [{ atMs, action: { kind: 'network', network: randomWeather(rng, ctx.faults) } }];
+    case 'drift':
+      return planDrift(ctx);
+    case 'transfers':
+      return planTransfers(ctx);
     default:
       return unreachable(kind);
   }
+}
+
+/**
+ * Clocks that drift apart: one or two nodes run fast or slow, within MAX_FUZZ_DRIFT of true time.
+ * That is inside Raft's default maxClockDrift, so even lease reads must stay linearizable: drift
+ * past the bound is a lesson (src/sim/lease.test.ts), not a bug.
+ */
+function planDrift({ rng, nodes, startMs }: EpisodeContext): FaultStep[] {
+  const drifting = shuffled(rng, allNodes(nodes)).slice(0, rng.int(1, Math.min(2, nodes)));
+  return drifting.map((node) => ({ atMs: startMs, action: { kind: 'clock', node, rate: 1 + (rng.int(-MAX_FUZZ_DRIFT_PERMILLE, MAX_FUZZ_DRIFT_PERMILLE) / 1000) } }));
+}
+
+/** Up to 10% fast or slow, in thousandths (a whole number keeps schedules printable). */
+const MAX_FUZZ_DRIFT_PERMILLE = 90;
+
+/** Leadership handed around: one to three transfers to random nodes during the episode. */
+function planTransfers({ rng, nodes, startMs, endMs }: EpisodeContext): FaultStep[] {
+  const steps: FaultStep[] = [];
+  for (let k = rng.int(1, 3), t = startMs; k > 0 && t <= endMs; k--, t += rng.int(20, 300)) {
+    steps.push({ atMs: t, action: { kind: 'transfer-leadership', to: rng.int(1, nodes) } });
+  }
+  return steps;
 }
 
 /** The leader crashes, comes back after a while, and (sometimes) the next leader does too. */

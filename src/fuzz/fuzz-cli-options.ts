@@ -18,6 +18,7 @@ export const SCENARIO_FLAG_SPECS = {
   clients: { type: 'string' },
   faults: { type: 'string' },
   bug: { type: 'string' },
+  reads: { type: 'string' },
   'time-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -28,12 +29,13 @@ export const SCENARIO_FLAGS_USAGE = [
   `  --nodes N            cluster size, 1..${MAX_NODES} (default ${DEFAULT_SCENARIO.nodes})`,
   '  --ops N              client operations in the run',
   `  --clients N          concurrent clients (default ${DEFAULT_SCENARIO.clients})`,
-  `  --faults LIST        comma-separated, from ${FAULT_KINDS.join(',')}, or none (default all)`,
+  `  --faults LIST        comma-separated, from ${FAULT_KINDS.join(',')}, or none (default ${DEFAULT_SCENARIO.faults.join(',')})`,
   '  --bug NAME           run a TEST-ONLY known-bad protocol variant (npm run fuzz -- --list-bugs)',
+  '  --reads MODE         read-index (default) or lease (try it with --faults ...,drift)',
   `  --time-budget-ms N   the linearizability check gives "unknown" after this long (default ${DEFAULT_SCENARIO.checkBudgetMs})`,
 ];
 
-type Values = Partial<Record<'nodes' | 'ops' | 'clients' | 'faults' | 'bug' | 'time-budget-ms', string>>;
+type Values = Partial<Record<'nodes' | 'ops' | 'clients' | 'faults' | 'bug' | 'reads' | 'time-budget-ms', string>>;
 
 /** The scenario flags, or a message naming the bad flag. */
 export function scenarioFlagsFrom(values: Values, defaultOps: number): ScenarioFlags | string {
@@ -45,9 +47,11 @@ export function scenarioFlagsFrom(values: Values, defaultOps: number): ScenarioF
   for (const parsed of [nodes, ops, clients, checkBudgetMs, faults]) if (typeof parsed === 'string') return parsed;
   const bug = values.bug;
   if (bug !== undefined && !isBugName(bug)) return `--bug: unknown variant ${JSON.stringify(bug)}; the variants are ${BUG_NAMES.join(', ')}`;
+  const reads = values.reads;
+  if (reads !== undefined && reads !== 'read-index' && reads !== 'lease') return `--reads: expected read-index or lease, got ${JSON.stringify(reads)}`;
   return {
     nodes: nodes as number, ops: ops as number, clients: clients as number, faults: faults as FaultKind[],
-    checkBudgetMs: checkBudgetMs as number, ...(bug !== undefined ? { bug } : {}),
+    checkBudgetMs: checkBudgetMs as number, ...(bug !== undefined ? { bug } : {}), ...(reads !== undefined ? { reads } : {}),
   };
 }
 

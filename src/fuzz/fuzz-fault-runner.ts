@@ -29,6 +29,9 @@ export interface FaultTarget {
   cutLink(from: NodeId, to: NodeId): void;
   heal(): void;
   setNetwork(options: Partial<NetworkOptions>): void;
+  setClockRate(id: NodeId, rate: number): void;
+  /** Throws when it cannot start (no leader, `to` leads already). */
+  transferLeadership(to: NodeId): void;
 }
 
 /** The Simulation as a FaultTarget. */
@@ -46,6 +49,8 @@ export function faultTargetOf(sim: Simulation): FaultTarget {
     cutLink: (from, to) => sim.cutLink(from, to),
     heal: () => sim.heal(),
     setNetwork: (options) => sim.setNetwork(options),
+    setClockRate: (id, rate) => sim.setClockRate(id, rate),
+    transferLeadership: (to) => sim.transferLeadership(to),
   };
 }
 
@@ -128,6 +133,19 @@ export class FaultRunner {
         return record(action);
       case 'power-loss':
         this.watches.push(new PowerLoss(action, sim));
+        return record(action);
+      case 'clock':
+        sim.setClockRate(action.node, action.rate);
+        return record(action);
+      case 'clocks-true':
+        sim.nodeIds.forEach((id) => sim.setClockRate(id, 1));
+        return record(action);
+      case 'transfer-leadership':
+        try {
+          sim.transferLeadership(action.to);
+        } catch {
+          return; // no leader right now, or `to` already leads: nothing happened
+        }
         return record(action);
       default:
         return unreachable(action);

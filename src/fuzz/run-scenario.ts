@@ -33,6 +33,8 @@ export interface ScenarioOptions {
   clients: number;
   faults: readonly FaultKind[];
   bug?: BugName;
+  /** How Raft confirms reads (default read-index); lease reads are fuzzed with 'drift' faults. */
+  reads?: 'read-index' | 'lease';
   /** Wall-clock budget for the linearizability check; past it the verdict is 'unknown'. */
   checkBudgetMs: number;
   /** Keep this many trace events (0: no trace). */
@@ -96,6 +98,7 @@ export function runScenario(options: ScenarioOptions): ScenarioReport {
   const sim = new Simulation({
     nodes: options.nodes, seed: options.seed, bug: options.bug, traceLimit: options.traceLimit,
     diskLatencyMs: profile.diskLatencyMs, clientTimeoutMs: profile.clientTimeoutMs, raft: profile.raft,
+    ...(options.reads !== undefined ? { reads: options.reads } : {}),
   });
   const workload = new Workload(sim, new SeededRng(deriveSeed(options.seed, 7002)), { ...profile.workload, ops: options.ops, clients: options.clients });
   const schedule = new FaultSchedule(options.seed, { nodes: options.nodes, faults: options.faults, ...profile.timing });
