@@ -5,7 +5,7 @@
  */
 import type { KvCommand } from '../core/kv-types.ts';
 import type { MessageType, NodeId, Role } from '../core/types.ts';
-import type { PeerProgress } from '../core/protocol-node.ts';
+import type { NodeStatus, PeerProgress } from '../core/protocol-node.ts';
 
 export type NodeCount = 3 | 5 | 7;
 
@@ -42,17 +42,11 @@ export interface EntryView {
 /** What the leader knows of one peer's log (the protocol-node contract's PeerProgress). */
 export type ProgressView = PeerProgress;
 
-export interface NodeView {
-  id: NodeId;
+/** A node as the page draws it: the protocol's status (core/protocol-node.ts) and more. */
+export interface NodeView extends Omit<NodeStatus, 'role'> {
   /** crashed: worker terminated (or failed to start); see `error`. */
   role: Role | 'crashed';
   alive: boolean;
-  term: number;
-  vote: NodeId;
-  leaderId: NodeId;
-  commitIndex: number;
-  appliedIndex: number;
-  lastIndex: number;
   /** Election timer, for the arc that runs down. */
   electionElapsedTicks: number;
   electionTimeoutTicks: number;
