@@ -317,6 +317,18 @@ test('clock drift: the inspector sets a node\'s clock rate, the node shows it, a
   await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
 });
 
+test('protocol switches: a new cluster without PreVote says so and still elects', async ({ page }) => {
+  await page.goto('/?offline&seed=6');
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  await page.getByTestId('protocol-options').locator('summary').click();
+  await page.getByRole('checkbox', { name: /PreVote/ }).uncheck();
+  await page.getByRole('button', { name: 'New cluster' }).click();
+  await expect(page.getByTestId('protocol-note')).toHaveText('PreVote off', { timeout: SLOW_MS });
+  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
+  await type(page, 'SET p 1');
+  await expect(replies(page).last()).toHaveText('OK', { timeout: SLOW_MS });
+});
+
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 

@@ -20,6 +20,7 @@ import { ConsoleClient, consoleStallMs } from '../client/console-client.ts';
 import { PersistentSession, type KeyValueStore } from '../client/persistent-session.ts';
 import type {
   ClusterConfig, ClusterController, ClusterEvent, ClusterSnapshot, ConsoleReply, EntryView, NetworkSettings, NodeCount, NodeView, StorageMode, SubmitOptions,
+  ProtocolSwitches,
 } from './cluster-api.ts';
 import { MAX_NODE_ID, saveConfig, validateConfig } from './config.ts';
 import { EventStream } from './event-stream.ts';
@@ -340,8 +341,8 @@ export class BrowserCluster implements ClusterController {
 
   // ---- Whole cluster -----------------------------------------------------------------------------------
 
-  async newCluster(nodes: NodeCount): Promise<void> {
-    const next = { ...this.config, nodes };
+  async newCluster(nodes: NodeCount, protocol: Partial<ProtocolSwitches> = {}): Promise<void> {
+    const next = { ...this.config, nodes, protocol: { ...this.config.protocol, ...protocol } };
     validateConfig(next);
     for (const slot of this.slots) this.takeDown(slot, undefined);
     this.replaceConsole('the cluster was replaced');
@@ -407,7 +408,7 @@ export class BrowserCluster implements ClusterController {
     this.post(slot, {
       v: PROTOCOL_VERSION, type: 'init', id: slot.id, voters: this.nodeIds(), mode: this.mode, seed: this.deps.seed(),
       tickMs: this.config.tickMs, speed: this.config.speed, paused: this.bus.isPaused(),
-      electionTimeoutTicks: this.config.electionTimeoutTicks, heartbeatIntervalTicks: this.config.heartbeatIntervalTicks,
+      electionTimeoutTicks: this.config.electionTimeoutTicks, heartbeatIntervalTicks: this.config.heartbeatIntervalTicks, protocol: this.config.protocol,
       storage: this.storage, dbName: nodeDbName(slot.id), durability: this.durability,
       viewIntervalMs: this.viewIntervalMs, expectData: this.storage === 'indexeddb' && slot.hadData, clockRate: slot.clockRate,
     });

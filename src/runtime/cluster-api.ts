@@ -25,6 +25,15 @@ export interface ClusterConfig {
   network: NetworkSettings;
   /** Time scale: 1 = real time; 0.05 = slow motion (20x slower). Ticks and delays scale by 1/speed. */
   speed: number;
+  /** Raft's switches, fixed for a cluster's life (a new cluster takes new ones). */
+  protocol: ProtocolSwitches;
+}
+
+/** What a person can switch off or on to see what it does (docs/core.md explains each). */
+export interface ProtocolSwitches {
+  preVote: boolean;
+  checkQuorum: boolean;
+  reads: 'read-index' | 'lease';
 }
 
 /** Where a node keeps its state: IndexedDB, or memory (chosen up front, for the whole cluster). */
@@ -163,6 +172,7 @@ export interface ClusterController {
   readLog(id: NodeId, fromIndex: number, toIndex: number): Promise<EntryView[]>;
 
   /** Wipes every node's database and starts a fresh cluster of `nodes`. */
-  newCluster(nodes: NodeCount): Promise<void>;
+  /** Wipes every node and starts `nodes` fresh ones, with new protocol switches if given. */
+  newCluster(nodes: NodeCount, protocol?: Partial<ProtocolSwitches>): Promise<void>;
   dispose(): void;
 }

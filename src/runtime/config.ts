@@ -21,13 +21,15 @@ const DEFAULTS: ClusterConfig = {
   heartbeatIntervalTicks: 2,
   network: { delayMs: [10, 40], dropRate: 0, duplicateRate: 0 },
   speed: 1,
+  protocol: { preVote: true, checkQuorum: true, reads: 'read-index' },
 };
 export const DEFAULT_CONFIG: Readonly<ClusterConfig> = Object.freeze(DEFAULTS);
 
 export function defaultConfig(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
   const base = DEFAULT_CONFIG;
   const network = { ...base.network, delayMs: [...base.network.delayMs] as [number, number], ...overrides.network };
-  return { ...base, ...overrides, network };
+  const protocol = { ...base.protocol, ...overrides.protocol };
+  return { ...base, ...overrides, network, protocol };
 }
 
 export function isNodeCount(n: unknown): n is NodeCount {
@@ -46,6 +48,12 @@ export function validateConfig(c: ClusterConfig): void {
   }
   validateNetwork(c.network, false);
   validateSpeed(c.speed);
+  const p = c.protocol;
+  if (typeof p.preVote !== 'boolean' || typeof p.checkQuorum !== 'boolean') throw new RangeError('preVote and checkQuorum must be true or false');
+  if (p.reads !== 'read-index' && p.reads !== 'lease') throw new RangeError(`reads must be read-index or lease, got ${String(p.reads)}`);
+  if (p.reads === 'lease' && !p.checkQuorum) {
+    throw new RangeError('lease reads need CheckQuorum: the lease is the followers\' promise not to vote while they hear from the leader');
+  }
 }
 
 export type LoadedConfig = { kind: 'saved'; config: ClusterConfig } | { kind: 'none' } | { kind: 'invalid'; reason: string };

@@ -213,6 +213,29 @@ describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => 
     expect((await answer(d, c.submit({ op: 'set', key: 'c', value: '1' }))).ok).toBe(true);
   });
 
+  it('protocol switches: a new cluster without PreVote campaigns straight away; a bad combination is refused', async () => {
+    const d = open();
+    const c = d.controller;
+    await expect(c.newCluster(3, { checkQuorum: false, reads: 'lease' })).rejects.toThrow('lease reads need CheckQuorum');
+    await c.newCluster(3, { preVote: false });
+    expect(c.snapshot().config.protocol).toEqual({ preVote: false, checkQuorum: true, reads: 'read-index' });
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const follower = [1, 2, 3].find((id) => id !== leaderOf(c))!;
+    const sent: string[] = [];
+    c.subscribe((events) => {
+      for (const e of events) if (e.kind === 'sent' && e.message.from === follower) sent.push(e.message.type);
+    });
+    c.forceTimeout(follower);
+    await d.until(() => sent.includes('RequestVote'), 'a vote request from the follower');
+    expect(sent).not.toContain('PreVote');
+    await c.newCluster(3, { preVote: true, reads: 'lease' });
+    expect(c.snapshot().config.protocol).toEqual({ preVote: true, checkQuorum: true, reads: 'lease' });
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    expect((await answer(d, c.submit({ op: 'set', key: 'l', value: '1' }))).ok).toBe(true);
+    const read = await answer(d, c.submit({ op: 'get', key: 'l' }));
+    expect(read.text).toBe('"1"');
+  });
+
   it('roles: one leader per term; a crashed node shows crashed; a restarted one rejoins as follower; a wiped one forgets', async () => {
     const d = open();
     const c = d.controller;

@@ -30,7 +30,9 @@ import {
   type NodeCount,
   type NodeView,
   type SubmitOptions,
+  type ProtocolSwitches,
 } from './cluster-api.ts';
+import { DEFAULT_CONFIG, validateConfig } from './config.ts';
 import { validateSpeed } from './bus.ts';
 import type { FrameClock } from './frame-clock.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from './message-view.ts';
@@ -46,6 +48,7 @@ export const IN_PAGE_DEFAULTS: ClusterConfig = {
   heartbeatIntervalTicks: 2,
   network: { delayMs: [20, 60], dropRate: 0, duplicateRate: 0 },
   speed: 0.25,
+  protocol: { ...DEFAULT_CONFIG.protocol },
 };
 
 export interface InPageClusterOptions {
@@ -154,13 +157,13 @@ export class InPageCluster implements ClusterController {
   private build(count: NodeCount): void {
     this.generation++;
     this.config = { ...this.config, nodes: count };
-    const { tickMs, electionTimeoutTicks, heartbeatIntervalTicks, network } = this.config;
+    const { tickMs, electionTimeoutTicks, heartbeatIntervalTicks, network, protocol } = this.config;
     this.sim = new Simulation({
       nodes: count,
       // The first cluster runs the page's seed itself; each new cluster a seed derived from it.
       seed: this.generation === 1 ? this.seed : deriveSeed(this.seed, this.generation),
       tickMs,
-      raft: { electionTimeoutTicks, heartbeatIntervalTicks },
+      raft: { electionTimeoutTicks, heartbeatIntervalTicks, preVote: protocol.preVote, checkQuorum: protocol.checkQuorum, reads: protocol.reads },
       network: { ...network, delayMs: [network.delayMs[0], network.delayMs[1]] },
       diskLatencyMs: this.diskLatencyMs,
       clientTimeoutMs: CLIENT_TIMEOUT_TICKS * tickMs,
@@ -430,7 +433,10 @@ export class InPageCluster implements ClusterController {
     return readLogEntries(node, fromIndex, toIndex);
   }
 
-  async newCluster(nodes: NodeCount): Promise<void> {
+  async newCluster(nodes: NodeCount, protocol: Partial<ProtocolSwitches> = {}): Promise<void> {
+    const next = { ...this.config, nodes, protocol: { ...this.config.protocol, ...protocol } };
+    validateConfig(next);
+    this.config = next;
     this.console.close('the cluster was replaced');
     this.sim.observe(undefined);
     this.build(nodes);

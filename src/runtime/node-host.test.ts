@@ -43,6 +43,7 @@ function init(overrides: Partial<InitMessage> = {}): InitMessage {
   return {
     v: PROTOCOL_VERSION, type: 'init', id: 1, voters: [1], mode: 'raft', seed: 7, tickMs: 100, speed: 1, paused: false,
     electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, storage: 'memory', dbName: 'raft-node-1', durability: 'strict', viewIntervalMs: 100, expectData: false, clockRate: 1,
+    protocol: { preVote: true, checkQuorum: true, reads: 'read-index' },
     ...overrides,
   };
 }

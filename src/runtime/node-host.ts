@@ -145,7 +145,8 @@ export class NodeHost {
 
   private protocolFor(init: InitMessage): Protocol {
     if (init.mode === 'limit') return limitProtocol;
-    return raftProtocol({ tuning: { electionTimeoutTicks: init.electionTimeoutTicks, heartbeatIntervalTicks: init.heartbeatIntervalTicks } });
+    const { preVote, checkQuorum, reads } = init.protocol;
+    return raftProtocol({ tuning: { electionTimeoutTicks: init.electionTimeoutTicks, heartbeatIntervalTicks: init.heartbeatIntervalTicks, preVote, checkQuorum, reads } });
   }
 
   private withRunner(fn: (runner: NodeRunner) => void): void {

@@ -12,7 +12,7 @@
  * (read-log answer).
  */
 import type { Message, NodeId } from '../core/types.ts';
-import type { EntryView, NodeView } from './cluster-api.ts';
+import type { EntryView, NodeView, ProtocolSwitches } from './cluster-api.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -38,6 +38,8 @@ export interface InitMessage {
   paused: boolean;
   electionTimeoutTicks: number;
   heartbeatIntervalTicks: number;
+  /** Raft's switches (ClusterConfig.protocol). */
+  protocol: ProtocolSwitches;
   storage: StorageRequest;
   dbName: string;
   /** The host knows this node had durable state: an empty database means it was deleted. */

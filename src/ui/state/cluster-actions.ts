@@ -5,7 +5,7 @@
  */
 import type { KvCommand } from '../../core/kv-types.ts';
 import type { NodeId } from '../../core/types.ts';
-import type { ClusterController, ConsoleReply, EntryView, NetworkSettings, NodeCount, SubmitOptions } from '../../runtime/cluster-api.ts';
+import type { ClusterController, ConsoleReply, EntryView, NetworkSettings, NodeCount, ProtocolSwitches, SubmitOptions } from '../../runtime/cluster-api.ts';
 import type { AnnouncementKind } from '../model/announcer.ts';
 import { describeGroups } from '../model/topology.ts';
 import type { LoadGenerator } from './load-generator.svelte.ts';
@@ -119,19 +119,21 @@ export class ClusterActions {
   }
 
   /** Replaces the cluster; auto-writes pause for the swap and go on at the same rate on the new one. */
-  async newCluster(nodes: NodeCount): Promise<void> {
+  async newCluster(nodes: NodeCount, protocol?: ProtocolSwitches): Promise<void> {
     const load = this.deps.load;
     const rate = load.rate;
     load.setRate(0);
     try {
-      await this.controller.newCluster(nodes);
+      await this.controller.newCluster(nodes, protocol);
     } catch (error) {
       this.deps.notices.notice(`Could not start a new cluster: ${String(error)}`);
     }
     this.deps.onNewCluster();
     load.setRate(rate);
     const writes = rate > 0 ? ` Auto-writes go on at ${rate} per second.` : '';
-    this.deps.notices.say('action', `New cluster of ${nodes} nodes.${writes}`);
+    const p = this.deps.feed.snapshot.config.protocol;
+    const off = [p.preVote ? '' : 'PreVote off', p.checkQuorum ? '' : 'CheckQuorum off', p.reads === 'lease' ? 'lease reads' : ''].filter((t) => t !== '');
+    this.deps.notices.say('action', `New cluster of ${nodes} nodes${off.length > 0 ? ` (${off.join(', ')})` : ''}.${writes}`);
   }
 
   /** A console command (or an auto-write); committed writes' latency goes to the chart. */
