@@ -45,7 +45,8 @@ export class ClusterActions {
   }
 
   forceTimeout(id: NodeId): void {
-    this.act(() => this.controller.forceTimeout(id), 'action', `Node ${id}'s election timer was forced to expire.`);
+    const next = this.deps.feed.snapshot.config.protocol.preVote ? ' It asks for pre-votes first: its term rises only if a majority would vote for it.' : '';
+    this.act(() => this.controller.forceTimeout(id), 'action', `Node ${id}'s election timer was forced to expire.${next}`);
   }
 
   /** The leader hands leadership to `id` (it catches `id` up, then tells it to campaign now). */

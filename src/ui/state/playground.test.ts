@@ -248,3 +248,15 @@ describe('Leader transfer from the page', () => {
     page.dispose();
   });
 });
+
+describe('Forcing a timeout says what happens next', () => {
+  it('with PreVote on, the announcement says a pre-vote comes first', () => {
+    const { page, until, advance } = setup(3, 2);
+    expect(until(() => page.feed.leader !== undefined)).toBe(true);
+    const follower = page.feed.ids.find((id) => id !== page.feed.leader!.id)!;
+    page.actions.forceTimeout(follower);
+    advance(1600);
+    expect(page.notices.announcement).toContain(`Node ${follower}'s election timer was forced to expire. It asks for pre-votes first`);
+    page.dispose();
+  });
+});
