@@ -7,6 +7,7 @@ import type { KvCommand } from '../../core/kv-types.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { ClusterController, ConsoleReply, EntryView, NetworkSettings, NodeCount, ProtocolSwitches, SubmitOptions } from '../../runtime/cluster-api.ts';
 import type { AnnouncementKind } from '../model/announcer.ts';
+import { protocolNotes } from '../model/protocol-notes.ts';
 import { describeGroups } from '../model/topology.ts';
 import type { LoadGenerator } from './load-generator.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
@@ -132,8 +133,7 @@ export class ClusterActions {
     this.deps.onNewCluster();
     load.setRate(rate);
     const writes = rate > 0 ? ` Auto-writes go on at ${rate} per second.` : '';
-    const p = this.deps.feed.snapshot.config.protocol;
-    const off = [p.preVote ? '' : 'PreVote off', p.checkQuorum ? '' : 'CheckQuorum off', p.reads === 'lease' ? 'lease reads' : ''].filter((t) => t !== '');
+    const off = protocolNotes(this.deps.feed.snapshot.config.protocol);
     this.deps.notices.say('action', `New cluster of ${nodes} nodes${off.length > 0 ? ` (${off.join(', ')})` : ''}.${writes}`);
   }
 
