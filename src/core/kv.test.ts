@@ -58,3 +58,32 @@ describe('validateCommand', () => {
     expect(validateCommand({ op: 'frobnicate' } as unknown as KvCommand)?.code).toBe('unknown-command');
   });
 });
+
+describe('KvStore snapshots', () => {
+  it('encode and restore carry the data and the session table, so a retry is still answered once', () => {
+    const kv = new KvStore();
+    kv.apply({ index: 1, term: 1, data: { type: 'command', clientId: 'c1', seq: 1, command: { op: 'set', key: 'a', value: '1' } } });
+    kv.apply({ index: 2, term: 1, data: { type: 'command', clientId: 'c2', seq: 7, command: { op: 'set', key: 'b', value: '2' } } });
+    const copy = new KvStore();
+    copy.restore(kv.encode());
+    expect([...copy.data]).toEqual([['a', '1'], ['b', '2']]);
+    expect(copy.appliedIndex).toBe(2);
+    expect(copy.cachedResult('c2', 7)).toEqual({ op: 'set', ok: true });
+    const retry = copy.apply({ index: 3, term: 1, data: { type: 'command', clientId: 'c1', seq: 1, command: { op: 'set', key: 'a', value: 'again' } } });
+    expect(retry).toEqual({ op: 'set', ok: true });
+    expect(copy.data.get('a')).toBe('1');
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,', /not valid JSON/],
+    ['another version', '{"version":2}', /unknown version 2/],
+    ['bad data', '{"version":1,"appliedIndex":3,"data":[[1,2]],"sessions":[]}', /list of \[key, value\] strings/],
+    ['bad sessions', '{"version":1,"appliedIndex":3,"data":[],"sessions":[["c",null]]}', /session table/],
+  ])('restore refuses %s and changes nothing', (_name, text, message) => {
+    const kv = new KvStore();
+    kv.apply({ index: 1, term: 1, data: { type: 'command', clientId: 'c1', seq: 1, command: { op: 'set', key: 'a', value: '1' } } });
+    expect(() => kv.restore(text)).toThrow(message);
+    expect([...kv.data]).toEqual([['a', '1']]);
+    expect(kv.appliedIndex).toBe(1);
+  });
+});

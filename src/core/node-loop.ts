@@ -1,6 +1,6 @@
 /**
  * The node loop, written once and shared by the browser worker and the simulator:
- * persist the hard state and new entries, then send messages, then apply committed entries
+ * persist the snapshot, new entries and hard state (one atomic batch), then send messages, then apply committed entries
  * (KvNode.advance applies them), then advance. A message that promises something (a vote, an
  * append acknowledgement) never leaves before the state that backs it is durable.
  *
@@ -36,7 +36,9 @@ export class NodeLoop {
     while (!this.persisting && !this.stopped) {
       const rd = this.node.ready();
       if (rd === undefined) return;
-      const batch: StorageBatch = rd.hardState ? { hardState: rd.hardState, entries: rd.entries } : { entries: rd.entries };
+      const batch: StorageBatch = { entries: rd.entries };
+      if (rd.hardState !== undefined) batch.hardState = rd.hardState;
+      if (rd.snapshot !== undefined) batch.snapshot = rd.snapshot;
       if (rd.unpromised !== undefined && rd.unpromised.length > 0) this.io.send(rd.unpromised);
       // TEST-ONLY bug: acknowledgements leave before the state they promise is durable.
       const sendEarly = this.bug === 'ack-before-persist';

@@ -26,6 +26,9 @@ export interface NodeStatus {
   commitIndex: number;
   appliedIndex: number;
   lastIndex: number;
+  /** Protocols that compact their log: the first index still in it, and the snapshot's last (0 = none). */
+  firstIndex?: number;
+  snapshotIndex?: number;
 }
 
 /** What the leader knows of one peer's log (etcd's Progress). */
@@ -33,8 +36,10 @@ export interface PeerProgress {
   peer: NodeId;
   matchIndex: number;
   nextIndex: number;
-  state: 'probe' | 'replicate';
+  state: 'probe' | 'replicate' | 'snapshot';
   inflight: number;
+  /** In snapshot state: the snapshot being sent (its last index) and how much of it the peer holds. */
+  snapshot?: { index: number; received: number; total: number };
 }
 
 /** Everything a view draws of a running node: hosts build their views from this alone. */
@@ -49,6 +54,10 @@ export interface NodeInspection extends NodeStatus {
   data: ReadonlyMap<string, string>;
   /** Leader only: the node it is handing leadership to (0 or absent: none). */
   transferringTo?: NodeId;
+  /** The latest snapshot this node holds (absent: none): its last index and term, and its size. */
+  snapshot?: { index: number; term: number; bytes: number };
+  /** A follower receiving the leader's snapshot: which one, and how far. */
+  snapshotReceipt?: { index: number; received: number; total: number };
 }
 
 export interface ProtocolNode {
@@ -67,6 +76,11 @@ export interface ProtocolNode {
    * or undefined once under way. Absent in protocols without a leader.
    */
   transferLeadership?(to: NodeId): string | undefined;
+  /**
+   * Snapshot the state machine now and drop the log entries it covers. Returns why it cannot
+   * (nothing applied since the last snapshot), or undefined when done. Absent without compaction.
+   */
+  compact?(): string | undefined;
 }
 
 /** What a host hands a protocol to start one node (fresh, or restarted from its disk). */

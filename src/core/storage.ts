@@ -1,30 +1,62 @@
 /**
- * Durable storage of one node: its hard state (term, vote, commit) and its log.
+ * Durable storage of one node: its hard state (term, vote, commit), its latest snapshot and the
+ * log after it.
  *
- * The contract: save(batch) makes the batch durable (truncating the log from the batch's first
- * entry, then appending) before it reports completion. Only then may the node send the messages
- * that depend on it. A restarted node calls load() and rebuilds from that alone.
+ * The contract: save(batch) makes the whole batch durable at once, or none of it (one IndexedDB
+ * transaction in the browser; one sync in the simulator's disk model), before it reports
+ * completion. Only then may the node send the messages that depend on it. In order: a snapshot
+ * replaces the stored one and drops the entries it covers (all entries, when it came from the
+ * leader); then the log is truncated from the batch's first entry and the entries appended;
+ * then the hard state. So a crash can never leave a snapshot without its suffix or a suffix
+ * without its snapshot. A restarted node calls load() and rebuilds from that alone.
  */
 import { assert } from './assert.ts';
-import { EMPTY_HARD_STATE, type DurableState, type Entry, type HardState } from './types.ts';
+import { EMPTY_HARD_STATE, type DurableState, type Entry, type HardState, type SnapshotWrite } from './types.ts';
 
 export interface StorageBatch {
   hardState?: HardState;
+  snapshot?: SnapshotWrite;
   entries: Entry[];
 }
 
 export function isEmptyBatch(batch: StorageBatch): boolean {
-  return batch.hardState === undefined && batch.entries.length === 0;
+  return batch.hardState === undefined && batch.snapshot === undefined && batch.entries.length === 0;
 }
 
-/** Applies a batch to a durable image in place: truncate from the first new entry, append. */
+/** The index just before a durable image's first entry: its snapshot's, or 0. */
+export function logOffset(state: Readonly<DurableState>): number {
+  return state.snapshot?.index ?? 0;
+}
+
+/** The last index a durable image holds (in its log, or its snapshot when the log is empty). */
+export function durableLastIndex(state: Readonly<DurableState>): number {
+  return logOffset(state) + state.entries.length;
+}
+
+/** Applies a batch to a durable image in place: snapshot, then truncate and append, then hard state. */
 export function applyBatch(state: DurableState, batch: StorageBatch): void {
-  if (batch.hardState) state.hardState = { ...batch.hardState };
+  if (batch.snapshot !== undefined) applySnapshot(state, batch.snapshot);
   const first = batch.entries[0];
-  if (first === undefined) return;
-  assert(first.index >= 1 && first.index <= state.entries.length + 1, `batch starts at ${first.index}, log ends at ${state.entries.length}`);
-  state.entries.length = first.index - 1;
-  for (const entry of batch.entries) state.entries.push(entry);
+  if (first !== undefined) {
+    const offset = logOffset(state);
+    assert(first.index > offset && first.index <= durableLastIndex(state) + 1, `batch starts at ${first.index}, log holds ${offset + 1}..${durableLastIndex(state)}`);
+    state.entries.length = first.index - offset - 1;
+    for (const entry of batch.entries) state.entries.push(entry);
+  }
+  if (batch.hardState) state.hardState = { ...batch.hardState };
+}
+
+function applySnapshot(state: DurableState, write: SnapshotWrite): void {
+  const { snapshot } = write;
+  const offset = logOffset(state);
+  assert(snapshot.index > offset, `snapshot at ${snapshot.index} does not move past the stored one at ${offset}`);
+  if (write.from === 'leader') {
+    state.entries = [];
+  } else {
+    assert(snapshot.index <= durableLastIndex(state), `compaction to ${snapshot.index} beyond the durable log ${durableLastIndex(state)}`);
+    state.entries = state.entries.slice(snapshot.index - offset);
+  }
+  state.snapshot = snapshot;
 }
 
 /**
@@ -38,7 +70,10 @@ export class MemoryStorage {
 
   load(): DurableState {
     assert(this.staged.length === 0, 'load() with staged writes: crash() or sync() first');
-    return { hardState: { ...this.durable.hardState }, entries: this.durable.entries.slice() };
+    const { hardState, snapshot, entries } = this.durable;
+    return snapshot === undefined
+      ? { hardState: { ...hardState }, entries: entries.slice() }
+      : { hardState: { ...hardState }, snapshot, entries: entries.slice() };
   }
 
   write(batch: StorageBatch): void {

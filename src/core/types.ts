@@ -31,10 +31,35 @@ export interface HardState {
 
 export const EMPTY_HARD_STATE: HardState = Object.freeze({ term: 0, vote: 0, commit: 0 });
 
+/**
+ * The state machine as of log index `index` (term `term`): everything the entries up to it did.
+ * A node that has one keeps only the log entries after it. `data` is the protocol node's own
+ * encoding (Raft carries it as opaque text); `checksum` (core/checksum.ts) lets a loader tell a
+ * truncated or corrupted record from a good one.
+ */
+export interface Snapshot {
+  index: number;
+  term: number;
+  data: string;
+  checksum: number;
+}
+
+/**
+ * A snapshot to make durable, and why: `compaction` is this node's own (the log keeps the entries
+ * after it), `leader` was sent by the leader to replace a log that lacks what it covers (the
+ * whole log goes).
+ */
+export interface SnapshotWrite {
+  snapshot: Snapshot;
+  from: 'compaction' | 'leader';
+}
+
 /** What a node reads back from its storage when it starts. */
 export interface DurableState {
   hardState: HardState;
-  /** The whole log, contiguous from index 1. */
+  /** Absent until the node first compacts or installs one. */
+  snapshot?: Snapshot;
+  /** The log after the snapshot: contiguous from snapshot.index + 1 (from 1 without one). */
   entries: Entry[];
 }
 
@@ -107,7 +132,36 @@ export interface TimeoutNow extends Envelope {
   type: 'TimeoutNow';
 }
 
+/**
+ * One chunk of the leader's snapshot, for a follower whose next entry the leader has compacted
+ * away. Chunks go one at a time, in order; the follower answers each with how much it holds.
+ */
+export interface InstallSnapshot extends Envelope {
+  type: 'InstallSnapshot';
+  snapshotIndex: number;
+  snapshotTerm: number;
+  /** Where `chunk` starts in the snapshot's data (characters). */
+  offset: number;
+  chunk: string;
+  /** The whole snapshot's data length and checksum, so the follower knows when it is complete and whole. */
+  totalLength: number;
+  checksum: number;
+}
+
+export interface InstallSnapshotResp extends Envelope {
+  type: 'InstallSnapshotResp';
+  snapshotIndex: number;
+  /** Echo of the chunk's offset: the leader ignores answers to chunks it no longer waits for. */
+  offset: number;
+  /** How much of the snapshot's data the follower holds now: where the next chunk starts. */
+  received: number;
+  /** Non-zero once the follower's log matches the leader's up to here (installed, or it had it). */
+  matchIndex: number;
+}
+
 export type RaftMessage =
+  | InstallSnapshot
+  | InstallSnapshotResp
   | TimeoutNow
   | VoteRequest
   | VoteResponse
@@ -159,6 +213,11 @@ export type MessageType = Message['type'];
 export interface Ready {
   /** Present when it changed since the last Ready. */
   hardState?: HardState;
+  /**
+   * A snapshot to make durable with this batch, in the same atomic write as `entries` and
+   * `hardState`. From the leader, the host's state machine is rebuilt from it (in advance()).
+   */
+  snapshot?: SnapshotWrite;
   /** Entries to append; storage truncates its log from entries[0].index before appending. */
   entries: Entry[];
   messages: Message[];

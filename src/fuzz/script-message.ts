@@ -18,6 +18,10 @@ function messageFields(m: Message): string {
       return `term=${m.term} last=${m.lastLogIndex}@${m.lastLogTerm}${m.transfer === true ? ' transfer' : ''}`;
     case 'TimeoutNow':
       return `term=${m.term}`;
+    case 'InstallSnapshot':
+      return `term=${m.term} snap=${m.snapshotIndex}@${m.snapshotTerm} chunk=${m.offset}+${m.chunk.length}/${m.totalLength}`;
+    case 'InstallSnapshotResp':
+      return `term=${m.term} snap=${m.snapshotIndex} at=${m.offset} received=${m.received}${m.matchIndex > 0 ? ` match=${m.matchIndex}` : ''}`;
     case 'PreVoteResp':
     case 'RequestVoteResp':
       return `term=${m.term} ${m.granted ? 'granted' : 'rejected'}`;

@@ -5,7 +5,10 @@
  *    entry before it. Checked incrementally: every (index, term) pair must always carry the
  *    same data and follow the same previous term; by induction the prefixes are identical.
  *  - State Machine Safety: no two nodes apply different commands at the same index.
- *  - Leader Completeness: a committed entry is in the log of every later leader.
+ *  - Leader Completeness: a committed entry is in the log of every later leader (or in the
+ *    snapshot it holds: a snapshot covers committed entries only).
+ *  - Snapshot Safety: a snapshot covers committed entries only, and two snapshots that end at
+ *    the same index hold the same state.
  * A violation is recorded (the first one wins) rather than thrown, so the simulator can report it
  * with the seed that replays it.
  */
@@ -13,7 +16,7 @@ import type { InvariantViolation, ProtocolNode, SafetyChecker } from '../core/pr
 import type { Entry, EntryData, NodeId, Ready } from '../core/types.ts';
 import { KvNode } from './node.ts';
 
-type RaftInvariant = 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness';
+type RaftInvariant = 'election-safety' | 'log-matching' | 'state-machine-safety' | 'leader-completeness' | 'snapshot-safety';
 
 /** The hosts hand over protocol nodes; these checks read Raft's own state. */
 function raftNode(node: ProtocolNode | undefined): KvNode | undefined {
@@ -28,6 +31,8 @@ export class InvariantChecker implements SafetyChecker {
   /** Committed entries, by index - 1, as the first node to commit them saw them. */
   private readonly committedAt: EntryData[] = [];
   private readonly wasLeaderInTerm = new Map<NodeId, number>();
+  /** Checksum of the state each snapshot index holds, as the first snapshot there saw it. */
+  private readonly snapshotAt = new Map<number, number>();
 
   /** When a node hands entries to storage (its log is consistent with them at that moment). */
   onPersist(nodeId: NodeId, protocolNode: ProtocolNode, entries: readonly Entry[], nowMs: number): void {
@@ -46,6 +51,19 @@ export class InvariantChecker implements SafetyChecker {
     if (node === undefined) return;
     for (const entry of rd.committed) this.checkApplied(nodeId, entry, nowMs);
     this.recordCommitted(node);
+    const snapshot = node.raft.latestSnapshot();
+    if (rd.snapshot !== undefined || (snapshot !== undefined && !this.snapshotAt.has(snapshot.index))) {
+      if (snapshot !== undefined) this.checkSnapshot(nodeId, snapshot.index, snapshot.checksum, nowMs);
+    }
+  }
+
+  private checkSnapshot(nodeId: NodeId, index: number, sum: number, nowMs: number): void {
+    if (index > this.committedAt.length) {
+      this.fail('snapshot-safety', nowMs, `node ${nodeId} holds a snapshot up to index ${index}, but only ${this.committedAt.length} entries are committed`);
+    }
+    const seen = this.snapshotAt.get(index);
+    if (seen === undefined) this.snapshotAt.set(index, sum);
+    else if (seen !== sum) this.fail('snapshot-safety', nowMs, `node ${nodeId}'s snapshot at index ${index} holds a different state than another node's`);
   }
 
   /** After every simulator event: roles and terms of the running nodes. */
@@ -92,13 +110,16 @@ export class InvariantChecker implements SafetyChecker {
   private recordCommitted(node: KvNode): void {
     const log = node.raft.log;
     for (let index = this.committedAt.length + 1; index <= node.raft.commitIndex; index++) {
-      this.committedAt.push(log.entry(index).data);
+      // Compacted away here: what was applied at that index stands for it (it was committed).
+      const data = index >= log.firstIndex() ? log.entry(index).data : this.appliedAt[index - 1];
+      if (data === undefined) return; // another node will fill it in
+      this.committedAt.push(data);
     }
   }
 
   private checkLeaderCompleteness(id: NodeId, node: KvNode, nowMs: number): void {
     const log = node.raft.log;
-    for (let index = 1; index <= this.committedAt.length; index++) {
+    for (let index = log.firstIndex(); index <= this.committedAt.length; index++) {
       const committed = this.committedAt[index - 1]!;
       const ours = index <= log.lastIndex() ? log.entry(index).data : undefined;
       if (ours === undefined || (ours !== committed && !sameData(ours, committed))) {

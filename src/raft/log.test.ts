@@ -50,3 +50,42 @@ describe('RaftLog', () => {
     expect(() => log.slice(2, 5)).toThrow(/outside log/);
   });
 });
+
+describe('RaftLog after a snapshot', () => {
+  const e = (index: number, term: number) => ({ index, term, data: { type: 'noop' as const } });
+
+  it('compact drops the prefix but keeps the snapshot point term for the next append check', () => {
+    const log = new RaftLog([e(1, 1), e(2, 1), e(3, 2), e(4, 2)]);
+    log.compact(2);
+    expect([log.firstIndex(), log.snapshotIndex(), log.lastIndex()]).toEqual([3, 2, 4]);
+    expect(log.term(2)).toBe(1);
+    expect(log.termOrUndefined(1)).toBeUndefined();
+    expect(log.matchTerm(2, 1)).toBe(true);
+    expect(() => log.entry(2)).toThrow(/outside the log 3\.\.4/);
+    expect(log.slice(3, 4).map((x) => x.index)).toEqual([3, 4]);
+    expect(() => log.slice(2, 4)).toThrow(/outside log 3\.\.4/);
+  });
+
+  it('an append from the leader skips entries the snapshot covers and truncates only after it', () => {
+    const log = new RaftLog([e(3, 2), e(4, 2)], 2, 1);
+    log.takeUnstable();
+    log.appendFromLeader([e(2, 1), e(3, 2), e(4, 3), e(5, 3)], true);
+    expect(log.all().map((x) => `${x.index}@${x.term}`)).toEqual(['3@2', '4@3', '5@3']);
+    expect(log.firstUnstable()).toBe(4);
+  });
+
+  it('restore replaces the whole log with the snapshot point; new entries follow it', () => {
+    const log = new RaftLog([e(1, 1), e(2, 1)]);
+    log.restore(10, 3);
+    expect([log.firstIndex(), log.lastIndex(), log.lastTerm()]).toEqual([11, 10, 3]);
+    expect(log.isUpToDate(10, 3)).toBe(true);
+    log.appendFromLeader([e(11, 3)], true);
+    expect(log.takeUnstable().map((x) => x.index)).toEqual([11]);
+  });
+
+  it('refuses to compact entries not yet handed to storage', () => {
+    const log = new RaftLog([e(1, 1)]);
+    log.appendNew(1, { type: 'noop' });
+    expect(() => log.compact(2)).toThrow(/not yet handed to storage/);
+  });
+});

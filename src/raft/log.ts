@@ -2,62 +2,82 @@ import { assert } from '../core/assert.ts';
 import type { Entry } from '../core/types.ts';
 
 /**
- * The in-memory Raft log plus the bookkeeping of what has been handed to storage.
+ * The in-memory Raft log plus the bookkeeping of what has been handed to storage. After a
+ * snapshot it holds only the entries after it; the snapshot stands for everything up to
+ * `snapshotIndex` (whose term it still knows, for the consistency check of the next append).
  *
- * Invariant: entries[k].index === k + 1 (contiguous from 1; snapshots will add an offset).
- * Invariant: terms never decrease along the log.
- * Invariant: 1 <= unstableFrom <= lastIndex() + 1; entries at or after unstableFrom have not yet
- *            been handed to storage in a Ready.
+ * Invariant: entries[k].index === snapshotIndex + k + 1 (contiguous after the snapshot).
+ * Invariant: terms never decrease along the log, starting from snapshotTerm.
+ * Invariant: snapshotIndex + 1 <= unstableFrom <= lastIndex() + 1; entries at or after
+ *            unstableFrom have not yet been handed to storage in a Ready.
  */
 export class RaftLog {
   private entries: Entry[];
   private unstableFrom: number;
+  private offset: number;
+  private offsetTerm: number;
 
-  constructor(durable: Entry[]) {
+  constructor(durable: Entry[], snapshotIndex = 0, snapshotTerm = 0) {
     for (let k = 0; k < durable.length; k++) {
       const entry = durable[k]!;
-      assert(entry.index === k + 1, `durable log not contiguous at position ${k}: index ${entry.index}`);
-      assert(k === 0 || entry.term >= durable[k - 1]!.term, `durable log term decreases at ${entry.index}`);
+      assert(entry.index === snapshotIndex + k + 1, `durable log not contiguous at position ${k}: index ${entry.index} after snapshot ${snapshotIndex}`);
+      assert(entry.term >= (k === 0 ? snapshotTerm : durable[k - 1]!.term), `durable log term decreases at ${entry.index}`);
     }
     this.entries = durable.slice();
-    this.unstableFrom = this.entries.length + 1;
+    this.offset = snapshotIndex;
+    this.offsetTerm = snapshotTerm;
+    this.unstableFrom = this.lastIndex() + 1;
   }
 
   lastIndex(): number {
-    return this.entries.length;
+    return this.offset + this.entries.length;
   }
 
   lastTerm(): number {
     return this.term(this.lastIndex());
   }
 
-  /** Term of the entry at `index`; 0 for index 0. Index must exist. */
-  term(index: number): number {
-    if (index === 0) return 0;
-    const entry = this.entries[index - 1];
-    assert(entry !== undefined, `term(${index}) beyond last index ${this.lastIndex()}`);
-    return entry.term;
+  /** The first index still held as an entry (lastIndex() + 1 when the log is empty). */
+  firstIndex(): number {
+    return this.offset + 1;
   }
 
-  /** Term at `index`, or undefined when the log does not reach it. */
+  /** The last index the snapshot covers (0 = no snapshot). */
+  snapshotIndex(): number {
+    return this.offset;
+  }
+
+  snapshotTerm(): number {
+    return this.offsetTerm;
+  }
+
+  /** Term of the entry at `index`; 0 for index 0. Index must be the snapshot's or in the log. */
+  term(index: number): number {
+    const term = this.termOrUndefined(index);
+    assert(term !== undefined, `term(${index}) outside the log ${this.offset}..${this.lastIndex()}`);
+    return term;
+  }
+
+  /** Term at `index`, or undefined when the log does not reach it or compacted it away. */
   termOrUndefined(index: number): number | undefined {
-    if (index === 0) return 0;
-    return this.entries[index - 1]?.term;
+    if (index === this.offset) return this.offsetTerm;
+    if (index < this.offset) return index === 0 ? 0 : undefined;
+    return this.entries[index - this.offset - 1]?.term;
   }
 
   entry(index: number): Entry {
-    const entry = this.entries[index - 1];
-    assert(entry !== undefined, `entry(${index}) beyond last index ${this.lastIndex()}`);
+    const entry = index > this.offset ? this.entries[index - this.offset - 1] : undefined;
+    assert(entry !== undefined, `entry(${index}) outside the log ${this.firstIndex()}..${this.lastIndex()}`);
     return entry;
   }
 
   /** Entries in [from, to], inclusive, capped by count and total bytes (at least one entry). */
   slice(from: number, to: number, maxCount = Infinity, maxBytes = Infinity): Entry[] {
-    assert(from >= 1 && to <= this.lastIndex(), `slice(${from}, ${to}) outside log 1..${this.lastIndex()}`);
+    assert(from > this.offset && to <= this.lastIndex(), `slice(${from}, ${to}) outside log ${this.firstIndex()}..${this.lastIndex()}`);
     const out: Entry[] = [];
     let bytes = 0;
     for (let index = from; index <= to && out.length < maxCount; index++) {
-      const entry = this.entries[index - 1]!;
+      const entry = this.entries[index - this.offset - 1]!;
       bytes += entrySizeBytes(entry);
       if (out.length > 0 && bytes > maxBytes) break;
       out.push(entry);
@@ -84,6 +104,26 @@ export class RaftLog {
   }
 
   /**
+   * Drops the entries up to `index` (this node's own snapshot covers them now). They must have
+   * been handed to storage already: the snapshot write that replaces them comes after.
+   */
+  compact(index: number): void {
+    assert(index > this.offset && index <= this.lastIndex(), `compact(${index}) outside the log ${this.firstIndex()}..${this.lastIndex()}`);
+    assert(index < this.unstableFrom, `compact(${index}) over entries not yet handed to storage (from ${this.unstableFrom})`);
+    this.offsetTerm = this.term(index);
+    this.entries = this.entries.slice(index - this.offset);
+    this.offset = index;
+  }
+
+  /** Replaces the whole log with the leader's snapshot ending at (index, term). */
+  restore(index: number, term: number): void {
+    this.entries = [];
+    this.offset = index;
+    this.offsetTerm = term;
+    this.unstableFrom = index + 1;
+  }
+
+  /**
    * Follower-side: entries that follow prevLogIndex (which must match). Skips entries we already
    * have, truncates only from the first conflicting entry (never a matching suffix: a stale,
    * reordered AppendEntries must not erase newer entries). Returns the index of the last entry
@@ -91,12 +131,13 @@ export class RaftLog {
    */
   appendFromLeader(entries: Entry[], truncate: boolean): number {
     for (const entry of entries) {
+      if (entry.index <= this.offset) continue; // covered by our snapshot: committed, so it matches
       const have = this.termOrUndefined(entry.index);
       if (have === entry.term) continue;
       if (have !== undefined) {
         if (!truncate) {
           // Bug variant: overwrite in place and keep whatever followed.
-          this.entries[entry.index - 1] = entry;
+          this.entries[entry.index - this.offset - 1] = entry;
           this.unstableFrom = Math.min(this.unstableFrom, entry.index);
           continue;
         }
@@ -110,21 +151,21 @@ export class RaftLog {
   }
 
   private truncateFrom(index: number): void {
-    assert(index >= 1 && index <= this.lastIndex(), `truncateFrom(${index}) outside log`);
-    this.entries.length = index - 1;
+    assert(index > this.offset && index <= this.lastIndex(), `truncateFrom(${index}) outside log`);
+    this.entries.length = index - this.offset - 1;
     this.unstableFrom = Math.min(this.unstableFrom, index);
   }
 
   /** First index holding `term`, searching back from `from` but not below `floor`; for the conflict hint. */
   firstIndexOfTerm(term: number, from: number, floor: number): number {
     let index = from;
-    while (index > Math.max(1, floor) && this.term(index - 1) === term) index--;
+    while (index > Math.max(this.offset + 1, floor) && this.term(index - 1) === term) index--;
     return index;
   }
 
   /** Last index holding `term`, or 0 if the log has no entry of that term. */
   lastIndexOfTerm(term: number): number {
-    for (let index = this.lastIndex(); index >= 1; index--) {
+    for (let index = this.lastIndex(); index >= Math.max(1, this.offset); index--) {
       const t = this.term(index);
       if (t === term) return index;
       if (t < term) return 0;
@@ -135,7 +176,7 @@ export class RaftLog {
   /** Hands the not-yet-persisted suffix to the caller (for a Ready) and marks it as handed over. */
   takeUnstable(): Entry[] {
     if (this.unstableFrom > this.lastIndex()) return [];
-    const out = this.entries.slice(this.unstableFrom - 1);
+    const out = this.entries.slice(this.unstableFrom - this.offset - 1);
     this.unstableFrom = this.lastIndex() + 1;
     return out;
   }

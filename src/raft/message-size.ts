@@ -10,6 +10,8 @@ export function messageSizeBytes(m: Message): number {
       for (const entry of m.entries) size += entrySizeBytes(entry);
       return size;
     }
+    case 'InstallSnapshot':
+      return header + 40 + m.chunk.length;
     case 'ClientRequest': {
       const c = m.command;
       return header + m.from.length + ('key' in c ? c.key.length : 0) + ('value' in c ? c.value.length : 0);

@@ -11,14 +11,20 @@
  *
  * Follows the same Ready/advance contract as Raft (see raft.ts); advance() also applies the
  * committed entries to the KV store and queues client replies for the next Ready.
+ *
+ * Snapshots: once `snapshotThresholdEntries` entries were applied since the last snapshot (or on
+ * compact()), the KV store and its session table are encoded at the applied index and handed to
+ * Raft, which drops the entries they cover. A snapshot installed from the leader replaces the
+ * KV store in advance(), before any entry after it is applied.
  */
 import { assert } from '../core/assert.ts';
 import type { NodeInspection, NodeStatus, ProtocolNode } from '../core/protocol-node.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import { KvStore, validateCommand } from '../core/kv.ts';
+import { checksum } from '../core/checksum.ts';
 import { DEFAULT_RAFT_TUNING, Raft, type RaftConfig } from './raft.ts';
 import type { Rng } from '../core/rng.ts';
-import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready } from '../core/types.ts';
+import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready, Snapshot } from '../core/types.ts';
 
 export type NodeConfig = Pick<RaftConfig, 'id' | 'voters'> &
   Partial<Omit<RaftConfig, 'id' | 'voters'>> & {
@@ -51,12 +57,15 @@ export class KvNode implements ProtocolNode {
   private confirmedReads: { readId: number; index: number }[] = [];
   private nextReadId = 1;
   private replies: ClientReply[] = [];
+  private readonly snapshotThresholdEntries: number;
 
   constructor(config: NodeConfig, durable: DurableState, rng: Rng) {
     const raftConfig: RaftConfig = { ...DEFAULT_RAFT_TUNING, ...config };
-    this.raft = new Raft(raftConfig, durable, rng);
     this.kv = new KvStore(undefined, config.bug);
+    if (durable.snapshot !== undefined) restoreKv(this.kv, durable.snapshot);
+    this.raft = new Raft(raftConfig, durable, rng);
     this.maxPendingWrites = config.maxPendingWrites ?? 1024;
+    this.snapshotThresholdEntries = raftConfig.snapshotThresholdEntries;
   }
 
   get id(): NodeId {
@@ -86,9 +95,21 @@ export class KvNode implements ProtocolNode {
   }
 
   advance(rd: Ready): void {
+    if (rd.snapshot?.from === 'leader') restoreKv(this.kv, rd.snapshot.snapshot);
     for (const entry of rd.committed) this.applyEntry(entry);
     this.raft.advance(rd);
+    const threshold = this.snapshotThresholdEntries;
+    if (threshold > 0 && this.kv.appliedIndex - this.raft.log.snapshotIndex() >= threshold) this.compact();
     this.collectReadOutcomes();
+  }
+
+  /** Snapshots the KV store at the applied index; the log keeps only what follows. */
+  compact(): string | undefined {
+    const index = this.kv.appliedIndex;
+    if (index <= this.raft.log.snapshotIndex()) return `nothing to compact: no entry was applied since the snapshot at ${this.raft.log.snapshotIndex()}`;
+    const data = this.kv.encode();
+    this.raft.compactTo({ index, term: this.raft.log.term(index), data, checksum: checksum(data) });
+    return undefined;
   }
 
   status(): NodeStatus {
@@ -96,6 +117,7 @@ export class KvNode implements ProtocolNode {
     return {
       id: r.id, role: r.role, term: r.term, vote: r.vote, leaderId: r.leaderId,
       commitIndex: r.commitIndex, appliedIndex: this.kv.appliedIndex, lastIndex: r.log.lastIndex(),
+      firstIndex: r.log.firstIndex(), snapshotIndex: r.log.snapshotIndex(),
     };
   }
 
@@ -106,20 +128,27 @@ export class KvNode implements ProtocolNode {
 
   inspect(): NodeInspection {
     const r = this.raft;
-    return {
+    const snapshot = r.latestSnapshot();
+    const sendingSize = snapshot?.data.length ?? 0;
+    const inspection: NodeInspection = {
       ...this.status(),
       transferringTo: r.transferTarget(),
       electionTimer: r.electionTimerTicks(),
       votes: r.votesReceived(),
-      progress: [...r.progress].map(([peer, pr]) => ({
-        peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount(),
-      })),
+      progress: [...r.progress].map(([peer, pr]) => pr.state === 'snapshot'
+        ? { peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.snapshotChunkInFlight >= 0 ? 1 : 0,
+          snapshot: { index: pr.pendingSnapshot, received: pr.snapshotOffset, total: sendingSize } }
+        : { peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount() }),
       data: this.kv.data,
     };
+    if (snapshot !== undefined) inspection.snapshot = { index: snapshot.index, term: snapshot.term, bytes: snapshot.data.length };
+    const receipt = r.snapshotReceipt();
+    if (receipt !== undefined) inspection.snapshotReceipt = receipt;
+    return inspection;
   }
 
   entries(fromIndex: number, toIndex: number): Entry[] {
-    const from = Math.max(1, Math.floor(fromIndex));
+    const from = Math.max(this.raft.log.firstIndex(), Math.floor(fromIndex));
     const to = Math.min(this.raft.log.lastIndex(), Math.floor(toIndex));
     return from > to ? [] : this.raft.log.slice(from, to);
   }
@@ -220,4 +249,20 @@ export class KvNode implements ProtocolNode {
   private reply(m: ClientRequest, body: ClientReplyBody): void {
     this.replies.push({ type: 'ClientReply', from: this.id, to: m.from, seq: m.seq, body });
   }
+}
+
+/** Rebuilds the KV store from a snapshot, or stops the node with why the snapshot is unusable. */
+function restoreKv(kv: KvStore, snapshot: Snapshot): void {
+  const sum = checksum(snapshot.data);
+  assert(sum === snapshot.checksum, `the snapshot at index ${snapshot.index} is damaged (checksum ${hex(sum)}, expected ${hex(snapshot.checksum)}): it was truncated or corrupted on disk`);
+  try {
+    kv.restore(snapshot.data);
+  } catch (e) {
+    assert(false, `the snapshot at index ${snapshot.index} cannot be read: ${(e as Error).message}`);
+  }
+  assert(kv.appliedIndex === snapshot.index, `the snapshot at index ${snapshot.index} holds the state at index ${kv.appliedIndex}`);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
 }

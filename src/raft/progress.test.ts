@@ -36,3 +36,27 @@ describe('Progress', () => {
     expect(pr.stalledSinceLastHeartbeat()).toBe(false);
   });
 });
+
+describe('Progress in snapshot state', () => {
+  it('sends no appends while a snapshot goes out; stale append answers do not end it, reaching the snapshot does', () => {
+    const pr = new Progress(3, 4);
+    pr.becomeSnapshot(50);
+    expect(pr.canSend()).toBe(false);
+    pr.snapshotChunkInFlight = 0;
+    pr.chunkAnswered(65536);
+    expect([pr.snapshotOffset, pr.snapshotChunkInFlight]).toEqual([65536, -1]);
+    pr.acknowledge(10); // an old append's answer
+    expect(pr.state).toBe('snapshot');
+    pr.acknowledge(50);
+    expect([pr.state, pr.matchIndex, pr.nextIndex]).toEqual(['replicate', 50, 51]);
+  });
+
+  it('counts a heartbeat interval without an answered chunk as a stall', () => {
+    const pr = new Progress(3, 4);
+    pr.becomeSnapshot(50);
+    expect(pr.snapshotStalledSinceLastHeartbeat()).toBe(true);
+    pr.chunkAnswered(100);
+    expect(pr.snapshotStalledSinceLastHeartbeat()).toBe(false);
+    expect(pr.snapshotStalledSinceLastHeartbeat()).toBe(true);
+  });
+});

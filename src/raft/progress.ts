@@ -7,6 +7,8 @@ import { assert } from '../core/assert.ts';
  *            and wait for its answer (or the next heartbeat response) before sending another.
  * replicate: the follower is keeping up; stream appends optimistically, at most
  *            `maxInflight` unacknowledged at once.
+ * snapshot:  the entries the follower needs next were compacted away; send it the snapshot
+ *            ending at `pendingSnapshot`, one chunk at a time, and no appends until it has it.
  *
  * Invariant: matchIndex < nextIndex.
  * Invariant: inflight holds the last index of each unacknowledged append, ascending, and its
@@ -15,7 +17,13 @@ import { assert } from '../core/assert.ts';
 export class Progress {
   matchIndex = 0;
   nextIndex: number;
-  state: 'probe' | 'replicate' = 'probe';
+  state: 'probe' | 'replicate' | 'snapshot' = 'probe';
+  /** In snapshot state: the index the snapshot being sent ends at. */
+  pendingSnapshot = 0;
+  /** In snapshot state: how much of the snapshot the follower said it holds (the next chunk's offset). */
+  snapshotOffset = 0;
+  /** In snapshot state: the offset of the chunk sent and not yet answered (-1 = none). */
+  snapshotChunkInFlight = -1;
   /** In probe state: an append is out and we wait for its answer before sending another. */
   probeSent = false;
   /** Heard from since the last CheckQuorum round. */
@@ -26,6 +34,8 @@ export class Progress {
   leaseAcked = -Infinity;
   private inflight: number[] = [];
   private matchAtLastHeartbeat = -1;
+  private chunksAnswered = 0;
+  private chunksAtLastHeartbeat = 0;
 
   constructor(
     nextIndex: number,
@@ -38,6 +48,7 @@ export class Progress {
 
   /** May the leader send an append now? */
   canSend(): boolean {
+    if (this.state === 'snapshot') return false;
     if (this.state === 'probe') return !this.probeSent;
     return this.inflight.length < this.maxInflight;
   }
@@ -59,6 +70,8 @@ export class Progress {
     if (progressed) this.matchIndex = index;
     if (this.nextIndex <= index) this.nextIndex = index + 1;
     while (this.inflight.length > 0 && this.inflight[0]! <= index) this.inflight.shift();
+    // A stale append answer does not end a snapshot transfer; reaching the snapshot does.
+    if (this.state === 'snapshot' && index >= this.pendingSnapshot) this.state = 'probe';
     if (this.state === 'probe') {
       this.state = 'replicate';
       this.probeSent = false;
@@ -66,6 +79,33 @@ export class Progress {
     }
     assert(this.matchIndex < this.nextIndex, 'matchIndex < nextIndex');
     return progressed;
+  }
+
+  /** The follower needs entries we compacted away: send it the snapshot that ends at `index`. */
+  becomeSnapshot(index: number): void {
+    assert(index > this.matchIndex, 'a snapshot for a follower that already has it');
+    this.state = 'snapshot';
+    this.pendingSnapshot = index;
+    this.snapshotOffset = 0;
+    this.snapshotChunkInFlight = -1;
+    this.chunksAnswered = 0;
+    this.chunksAtLastHeartbeat = 0;
+    this.probeSent = false;
+    this.inflight = [];
+  }
+
+  /** The follower answered the chunk in flight, holding `received` characters of the snapshot now. */
+  chunkAnswered(received: number): void {
+    this.snapshotChunkInFlight = -1;
+    this.snapshotOffset = received;
+    this.chunksAnswered++;
+  }
+
+  /** Called at each heartbeat response in snapshot state: true when no chunk was answered since the previous one. */
+  snapshotStalledSinceLastHeartbeat(): boolean {
+    const stalled = this.chunksAnswered === this.chunksAtLastHeartbeat;
+    this.chunksAtLastHeartbeat = this.chunksAnswered;
+    return stalled;
   }
 
   /** A rejection: fall back to probing from `nextIndex` (never below matchIndex + 1). */
@@ -86,7 +126,7 @@ export class Progress {
 
   /** Something may have been lost (a heartbeat answered while appends are unacknowledged). */
   becomeProbe(): void {
-    if (this.state === 'replicate') this.nextIndex = this.matchIndex + 1;
+    if (this.state !== 'probe') this.nextIndex = this.matchIndex + 1;
     this.state = 'probe';
     this.probeSent = false;
     this.inflight = [];

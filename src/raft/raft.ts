@@ -1,18 +1,23 @@
 /**
  * The Raft protocol as a pure state machine (election with PreVote and CheckQuorum, log
- * replication with pipelining and fast back-tracking, ReadIndex, leader transfer). No I/O, no clock, no randomness
- * of its own: time arrives as tick(), randomness from the injected Rng.
+ * replication with pipelining and fast back-tracking, ReadIndex, leader transfer, log
+ * compaction and InstallSnapshot). No I/O, no clock, no randomness of its own: time arrives as
+ * tick(), randomness from the injected Rng.
  *
  * THE READY / ADVANCE CONTRACT (the same shape as etcd's raft):
  *  1. The host feeds inputs: tick(), step(message), propose(data), requestRead(id).
  *  2. The host calls ready(). If it returns a Ready, the host must, in this order:
- *     a. make `hardState` and `entries` durable (storage truncates from entries[0].index);
+ *     a. make `snapshot`, `entries` and `hardState` durable, atomically (core/storage.ts);
  *     b. only then send `messages` (a vote or an append acknowledgement promises durable state);
  *     c. apply `committed` to the state machine;
  *     d. call advance(ready).
  *     While a Ready is outstanding the host may keep stepping inputs but must not call ready()
  *     again before advance().
  *  3. A restarted node is built from DurableState only; everything else is rebuilt.
+ *  4. Compaction: the host takes a snapshot of its state machine at the applied index and hands
+ *     it to compactTo(); the entries it covers leave the log, and the snapshot is in the next
+ *     Ready. A snapshot installed from the leader is in a Ready too; the host rebuilds its state
+ *     machine from it in step 2c, before any later committed entry.
  *
  * Assertions guard every invariant; a failed one throws and the host crashes this node.
  */
@@ -23,6 +28,7 @@ import { Progress } from './progress.ts';
 import { majorityIndex, quorumSize } from '../core/quorum.ts';
 import { ReadIndexQueue } from './read-index.ts';
 import type { Rng } from '../core/rng.ts';
+import { checksum } from '../core/checksum.ts';
 import type {
   AppendEntries,
   AppendEntriesResp,
@@ -31,10 +37,14 @@ import type {
   HardState,
   Heartbeat,
   HeartbeatResp,
+  InstallSnapshot,
+  InstallSnapshotResp,
   NodeId,
   RaftMessage,
   Ready,
   Role,
+  Snapshot,
+  SnapshotWrite,
   TimeoutNow,
   VoteRequest,
   VoteResponse,
@@ -63,6 +73,10 @@ export interface RaftConfig {
    * time; the lease is shortened by it (see leaseHolds()). 0.1 = 10%.
    */
   maxClockDrift: number;
+  /** A node compacts its log once this many entries were applied since its last snapshot (0 = never). */
+  snapshotThresholdEntries: number;
+  /** InstallSnapshot sends the snapshot in chunks of at most this many characters. */
+  maxSnapshotChunkBytes: number;
   /** TEST-ONLY: a known-bad protocol variant (see bugs.ts). */
   bug?: BugName;
 }
@@ -78,7 +92,20 @@ export const DEFAULT_RAFT_TUNING = {
   checkQuorum: true,
   reads: 'read-index' as 'read-index' | 'lease',
   maxClockDrift: 0.1,
+  snapshotThresholdEntries: 1000,
+  maxSnapshotChunkBytes: 64 * 1024,
 } as const;
+
+/** A snapshot being received chunk by chunk, from the leader of `leaderTerm`. */
+interface SnapshotAssembly {
+  leaderTerm: number;
+  index: number;
+  term: number;
+  checksum: number;
+  totalLength: number;
+  received: number;
+  parts: string[];
+}
 
 export class Raft {
   readonly id: NodeId;
@@ -120,6 +147,13 @@ export class Raft {
   private transferElapsedTicks = 0;
   /** Ticks since this node started: the clock a lease is measured on. */
   private ticks = 0;
+  /** The latest snapshot (durable, or in the next Ready): what a lagging follower is sent. */
+  private snapshot: Snapshot | undefined;
+  /** A snapshot for the next Ready to make durable. */
+  private snapshotWrite: SnapshotWrite | undefined;
+  /** A complete snapshot from the leader, installed at the next ready() (never while a Ready is out). */
+  private pendingInstall: Snapshot | undefined;
+  private assembly: SnapshotAssembly | undefined;
 
   constructor(config: RaftConfig, durable: DurableState, rng: Rng) {
     assert(config.voters.includes(config.id), `voters must include self ${config.id}`);
@@ -128,11 +162,15 @@ export class Raft {
     this.id = config.id;
     this.rng = rng;
     this.peers = config.voters.filter((v) => v !== config.id);
-    this.log = new RaftLog(durable.entries);
+    const snapshot = durable.snapshot;
+    this.log = new RaftLog(durable.entries, snapshot?.index, snapshot?.term);
     this.term = durable.hardState.term;
     this.vote = durable.hardState.vote;
     assert(durable.hardState.commit <= this.log.lastIndex(), 'durable commit beyond durable log');
-    this.commitIndex = durable.hardState.commit;
+    // The commit index may be written after the snapshot that covers it; the snapshot is committed.
+    this.commitIndex = Math.max(durable.hardState.commit, snapshot?.index ?? 0);
+    this.appliedIndex = snapshot?.index ?? 0;
+    this.snapshot = snapshot;
     this.durableIndex = this.log.lastIndex();
     this.lastSavedHardState = { ...durable.hardState };
     this.reads = new ReadIndexQueue(config.maxPendingReads);
@@ -246,6 +284,10 @@ export class Raft {
         return this.handleHeartbeatResponse(m);
       case 'TimeoutNow':
         return this.handleTimeoutNow(m);
+      case 'InstallSnapshot':
+        return this.handleInstallSnapshot(m);
+      case 'InstallSnapshotResp':
+        return this.handleInstallSnapshotResponse(m);
       default:
         return unreachable(m);
     }
@@ -256,6 +298,8 @@ export class Raft {
   hasReady(): boolean {
     return (
       this.outbox.length > 0 ||
+      this.snapshotWrite !== undefined ||
+      this.pendingInstall !== undefined ||
       this.broadcastPending ||
       this.heartbeatPending ||
       this.log.hasUnstable() ||
@@ -265,6 +309,7 @@ export class Raft {
   }
 
   ready(): Ready | undefined {
+    if (this.pendingInstall !== undefined) this.installPendingSnapshot();
     this.flushBroadcasts();
     if (!this.hasReady()) return undefined;
     const changed = this.hardStateChanged();
@@ -277,11 +322,17 @@ export class Raft {
     const messages = this.outbox;
     this.outbox = [];
     // Two literals rather than a conditional spread: a spread is a generic copy on the hottest path.
-    return changed ? { hardState, entries, messages, committed } : { entries, messages, committed };
+    const rd: Ready = changed ? { hardState, entries, messages, committed } : { entries, messages, committed };
+    if (this.snapshotWrite !== undefined) {
+      rd.snapshot = this.snapshotWrite;
+      this.snapshotWrite = undefined;
+    }
+    return rd;
   }
 
   advance(rd: Ready): void {
     if (rd.hardState) this.lastSavedHardState = { ...rd.hardState };
+    if (rd.snapshot?.from === 'leader') this.durableIndex = Math.max(this.durableIndex, rd.snapshot.snapshot.index);
     const lastCommitted = rd.committed[rd.committed.length - 1];
     if (lastCommitted !== undefined) {
       assert(lastCommitted.index === this.appliedIndex + rd.committed.length, 'applied entries contiguous');
@@ -294,6 +345,116 @@ export class Raft {
       this.durableIndex = Math.min(batch.lastIndex, this.log.firstUnstable() - 1);
       if (this.role === 'leader') this.maybeCommit();
     }
+  }
+
+  // ---- Snapshots ------------------------------------------------------------------------------
+
+  /**
+   * The host's snapshot of its state machine at an applied index: the entries it covers leave
+   * the log (they are durable: applied entries always are), and the next Ready makes it durable.
+   */
+  compactTo(snapshot: Snapshot): void {
+    assert(snapshot.index > this.log.snapshotIndex(), `snapshot at ${snapshot.index} is not past the last one at ${this.log.snapshotIndex()}`);
+    assert(snapshot.index <= this.appliedIndex, `snapshot at ${snapshot.index} covers entries not applied (applied ${this.appliedIndex})`);
+    assert(snapshot.term === this.log.term(snapshot.index), `snapshot term ${snapshot.term} differs from the log's at ${snapshot.index}`);
+    this.log.compact(snapshot.index);
+    this.snapshot = snapshot;
+    this.snapshotWrite = { snapshot, from: 'compaction' };
+  }
+
+  latestSnapshot(): Snapshot | undefined {
+    return this.snapshot;
+  }
+
+  /** A follower receiving a snapshot: how far it is (for the inspector). */
+  snapshotReceipt(): { index: number; received: number; total: number } | undefined {
+    const a = this.assembly;
+    return a === undefined ? undefined : { index: a.index, received: a.received, total: a.totalLength };
+  }
+
+  /** One chunk of the leader's snapshot. Answers with how much we hold, or the index we match up to. */
+  private handleInstallSnapshot(m: InstallSnapshot): void {
+    this.followLeader(m.from);
+    const answer = (received: number, matchIndex: number) => this.send({
+      type: 'InstallSnapshotResp', from: this.id, to: m.from, term: this.term,
+      snapshotIndex: m.snapshotIndex, offset: m.offset, received, matchIndex,
+    });
+    const pending = this.pendingInstall?.index ?? 0;
+    if (m.snapshotIndex <= Math.max(this.commitIndex, pending)) {
+      // Committed entries (or a snapshot about to be installed) cover it: nothing to install.
+      this.assembly = undefined;
+      return answer(m.totalLength, Math.max(this.commitIndex, pending));
+    }
+    if (this.log.matchTerm(m.snapshotIndex, m.snapshotTerm)) {
+      // Our log already holds the snapshot's last entry, so everything before it matches too.
+      this.assembly = undefined;
+      this.advanceCommit(m.snapshotIndex);
+      return answer(m.totalLength, m.snapshotIndex);
+    }
+    const a = this.assemblyFor(m);
+    if (a === undefined) return answer(0, 0); // a chunk of a transfer we do not hold: start over
+    if (m.offset !== a.received) return answer(a.received, 0); // a duplicate or a gap: say where we are
+    a.parts.push(m.chunk);
+    a.received += m.chunk.length;
+    if (a.received < a.totalLength) return answer(a.received, 0);
+    this.assembly = undefined;
+    const data = a.parts.join('');
+    if (data.length !== a.totalLength || checksum(data) !== a.checksum) return answer(0, 0); // damaged: start over
+    this.pendingInstall = { index: a.index, term: a.term, data, checksum: a.checksum };
+    answer(data.length, a.index);
+  }
+
+  /** The assembly this chunk continues, a new one when it is a first chunk, else undefined. */
+  private assemblyFor(m: InstallSnapshot): SnapshotAssembly | undefined {
+    const a = this.assembly;
+    if (a !== undefined && a.leaderTerm === this.term && a.index === m.snapshotIndex && a.term === m.snapshotTerm && a.checksum === m.checksum) return a;
+    this.assembly = undefined;
+    if (m.offset !== 0) return undefined;
+    this.assembly = { leaderTerm: this.term, index: m.snapshotIndex, term: m.snapshotTerm, checksum: m.checksum, totalLength: m.totalLength, received: 0, parts: [] };
+    return this.assembly;
+  }
+
+  /** The leader's snapshot replaces our log; the host rebuilds its state machine from the Ready. */
+  private installPendingSnapshot(): void {
+    const snapshot = this.pendingInstall!;
+    this.pendingInstall = undefined;
+    if (snapshot.index <= this.commitIndex) return; // caught up by appends meanwhile
+    this.log.restore(snapshot.index, snapshot.term);
+    this.setCommit(snapshot.index);
+    this.appliedIndex = snapshot.index;
+    this.snapshot = snapshot;
+    this.snapshotWrite = { snapshot, from: 'leader' };
+  }
+
+  private sendSnapshotChunk(to: NodeId, pr: Progress): void {
+    const snapshot = this.snapshot;
+    assert(snapshot !== undefined, 'a snapshot to send, since entries were compacted');
+    if (pr.state !== 'snapshot' || pr.pendingSnapshot !== snapshot.index) pr.becomeSnapshot(snapshot.index);
+    const offset = pr.snapshotOffset;
+    const chunk = snapshot.data.slice(offset, offset + this.config.maxSnapshotChunkBytes);
+    this.send({
+      type: 'InstallSnapshot', from: this.id, to, term: this.term, snapshotIndex: snapshot.index, snapshotTerm: snapshot.term,
+      offset, chunk, totalLength: snapshot.data.length, checksum: snapshot.checksum,
+    });
+    pr.snapshotChunkInFlight = offset;
+  }
+
+  private handleInstallSnapshotResponse(m: InstallSnapshotResp): void {
+    const pr = this.progress.get(m.from);
+    if (this.role !== 'leader' || pr === undefined) return;
+    pr.recentActive = true;
+    if (m.matchIndex > 0) {
+      // Installed, or it had the entries: a true claim whenever it arrives.
+      if (pr.state === 'snapshot' && m.offset === pr.snapshotChunkInFlight) pr.chunkAnswered(m.received);
+      if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
+      if (m.from === this.transferee && pr.matchIndex === this.log.lastIndex()) this.sendTimeoutNow(m.from);
+      this.sendAppend(m.from);
+      return;
+    }
+    // Only the answer to the chunk in flight moves the transfer on (duplicates and stale ones do not).
+    if (pr.state !== 'snapshot' || m.snapshotIndex !== pr.pendingSnapshot || m.offset !== pr.snapshotChunkInFlight) return;
+    pr.chunkAnswered(m.received);
+    this.sendSnapshotChunk(m.from, pr);
   }
 
   // ---- Elections ------------------------------------------------------------------------------
@@ -597,6 +758,11 @@ export class Raft {
       this.sendAppend(m.from);
       return;
     }
+    if (pr.state === 'snapshot') {
+      // A chunk or its answer may have been lost: send the chunk the follower waits for again.
+      if (pr.snapshotStalledSinceLastHeartbeat()) this.sendSnapshotChunk(m.from, pr);
+      return;
+    }
     if (pr.matchIndex >= this.log.lastIndex()) return;
     // The follower is alive but behind. In probe state the probe may have been lost: resend.
     // In replicate state, if it made no progress for a whole heartbeat interval, an append or its
@@ -621,7 +787,16 @@ export class Raft {
   private sendAppend(to: NodeId, poke = false): void {
     const pr = this.progress.get(to);
     assert(pr !== undefined, `no progress for ${to}`);
+    if (pr.state === 'snapshot') {
+      if (poke) this.sendSnapshotChunk(to, pr);
+      return;
+    }
     if (!pr.canSend()) return;
+    if (pr.nextIndex <= this.log.snapshotIndex()) {
+      // What it needs next was compacted away: only the snapshot can bring it up to date.
+      this.sendSnapshotChunk(to, pr);
+      return;
+    }
     const last = this.log.lastIndex();
     const hasEntries = pr.nextIndex <= last;
     if (!hasEntries && !poke && pr.state === 'replicate') return;

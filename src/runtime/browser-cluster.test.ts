@@ -125,7 +125,7 @@ describe('BrowserCluster', () => {
   it('a node that throws is shown crashed with the error, and restarts', async () => {
     const s = setup();
     s.storageFor.set(2, () => ({
-      mode: 'indexeddb', load: () => new MemoryNodeStorage().load(), durable: () => ({ hardState: { term: 0, vote: 0, commit: 0 }, lastIndex: 0 }),
+      mode: 'indexeddb', load: () => new MemoryNodeStorage().load(), durable: () => ({ hardState: { term: 0, vote: 0, commit: 0 }, lastIndex: 0, snapshotIndex: 0 }),
       save: () => Promise.reject(new Error('disk on fire')),
     }));
     const cluster = start(s);
@@ -146,7 +146,7 @@ describe('BrowserCluster', () => {
     cluster.wipe(follower);
     const back = await until(() => cluster.snapshot().nodes.find((n) => n.id === follower && n.alive), 'the wiped node back');
     expect(back.lastIndex).toBe(0);
-    expect(back.durable).toEqual({ term: 0, vote: 0, commit: 0, lastIndex: 0 });
+    expect(back.durable).toEqual({ term: 0, vote: 0, commit: 0, lastIndex: 0, snapshotIndex: 0 });
     // The current leader still believes the wiped node holds what it acknowledged (Raft assumes
     // disks are not wiped) and will not resend it; a new leader starts from scratch and does.
     const leader = leaderOf(cluster)!;

@@ -67,13 +67,20 @@ export interface NodeView extends Omit<NodeStatus, 'role'> {
   transferringTo: NodeId;
   /** How fast its clock runs (1 = true time; 1.2 = 20% fast): timers and leases count its ticks. */
   clockRate: number;
+  /** The first index still in the log, and the last index its snapshot covers (0 = none). */
+  firstIndex: number;
+  snapshotIndex: number;
+  /** The latest snapshot: its last index and term, and its size in characters. */
+  snapshot?: { index: number; term: number; bytes: number };
+  /** A follower receiving the leader's snapshot: which one, and how far. */
+  snapshotReceipt?: { index: number; received: number; total: number };
   /** The last entries of the log (at most LOG_TAIL_ENTRIES); older ones via readLog(). */
   logTail: EntryView[];
   /** The KV contents as applied (bounded: at most KV_VIEW_KEYS keys, sorted). */
   kv: [string, string][];
   kvSize: number;
   /** What is on disk, next to what is only in memory. */
-  durable: { term: number; vote: NodeId; commit: number; lastIndex: number };
+  durable: { term: number; vote: NodeId; commit: number; lastIndex: number; snapshotIndex: number };
   storage: StorageMode;
   /** Why the node is crashed or refused to start (assertion, corrupted record, worker error). */
   error?: string;

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { StorageBatch } from '../core/storage.ts';
-import type { Entry } from '../core/types.ts';
+import type { Entry, Snapshot } from '../core/types.ts';
+import { checksum } from '../core/checksum.ts';
 import { IdbStorage, MemoryNodeStorage, STORE_NAME, createNodeStore, deleteNodeDatabase, type LoadResult } from './idb-storage.ts';
 
 let dbCounter = 0;
@@ -62,7 +63,7 @@ describe('IdbStorage round trip', () => {
     expect(await storage.save({ hardState: { term: 1, vote: 1, commit: 0 }, entries: [noop(1, 1)] })).toEqual({ ok: true });
     expect(await storage.save({ entries: [set(2, 1), set(3, 1)] })).toEqual({ ok: true });
     expect(await storage.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [] })).toEqual({ ok: true });
-    expect(storage.durable()).toEqual({ hardState: { term: 1, vote: 1, commit: 3 }, lastIndex: 3 });
+    expect(storage.durable()).toEqual({ hardState: { term: 1, vote: 1, commit: 3 }, lastIndex: 3, snapshotIndex: 0 });
     const result = await loaded(createNodeStore(name));
     expect(result).toEqual({ ok: true, state: { hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] }, empty: false });
   });
@@ -156,6 +157,85 @@ describe('IdbStorage crashes', () => {
   });
 });
 
+function snapshotAt(index: number, term: number, data = `{"state":${index}}`): Snapshot {
+  return { index, term, data, checksum: checksum(data) };
+}
+
+describe('IdbStorage with snapshots', () => {
+  it('a compaction writes the snapshot and drops the entries it covers in the same transaction', async () => {
+    const name = freshDbName();
+    const inner = createNodeStore(name);
+    const modes: IDBTransactionMode[] = [];
+    const storage = new IdbStorage((mode, callback) => {
+      modes.push(mode);
+      return inner(mode, callback);
+    });
+    await storage.load();
+    await storage.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1), set(4, 1)] });
+    await storage.save({ snapshot: { snapshot: snapshotAt(3, 1), from: 'compaction' }, entries: [set(5, 1)], hardState: { term: 1, vote: 1, commit: 4 } });
+    expect(modes).toEqual(['readonly', 'readwrite', 'readwrite']);
+    expect(storage.durable()).toEqual({ hardState: { term: 1, vote: 1, commit: 4 }, lastIndex: 5, snapshotIndex: 3 });
+    const again = await loaded(createNodeStore(name));
+    expect(again).toEqual({ ok: true, empty: false, state: { hardState: { term: 1, vote: 1, commit: 4 }, snapshot: snapshotAt(3, 1), entries: [set(4, 1), set(5, 1)] } });
+  });
+
+  it('a snapshot from the leader replaces the whole log', async () => {
+    const name = freshDbName();
+    const storage = new IdbStorage(createNodeStore(name));
+    await storage.load();
+    await storage.save({ hardState: { term: 1, vote: 1, commit: 1 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] });
+    await storage.save({ snapshot: { snapshot: snapshotAt(40, 3), from: 'leader' }, entries: [], hardState: { term: 3, vote: 0, commit: 40 } });
+    await storage.save({ entries: [set(41, 3)] });
+    const again = await loaded(createNodeStore(name));
+    expect(again.ok && again.state).toEqual({ hardState: { term: 3, vote: 0, commit: 40 }, snapshot: snapshotAt(40, 3), entries: [set(41, 3)] });
+    await expect(storage.save({ entries: [set(40, 3)] })).rejects.toThrow(/batch starts at 40, log holds 41\.\.41/);
+  });
+
+  it('a crash before the compaction commits keeps the old log whole', async () => {
+    const name = freshDbName();
+    const store = createNodeStore(name);
+    const storage = new IdbStorage(store);
+    await storage.load();
+    await storage.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] });
+    const crashing = new IdbStorage(crashingStore(store));
+    await crashing.load();
+    const result = await crashing.save({ snapshot: { snapshot: snapshotAt(3, 1), from: 'compaction' }, entries: [] });
+    expect(result.ok).toBe(false);
+    const again = await loaded(createNodeStore(name));
+    expect(again.ok && again.state).toEqual({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] });
+  });
+
+  it.each([
+    ['a truncated snapshot', (s: Snapshot) => ({ ...s, data: s.data.slice(0, -3) }), /snapshot at index 3 is truncated or corrupted: its data \(\d+ characters\) has checksum/],
+    ['a changed character', (s: Snapshot) => ({ ...s, data: s.data.replace('3', '4') }), /truncated or corrupted/],
+    ['no data', (s: Snapshot) => ({ ...s, data: undefined }), /has no data/],
+    ['no checksum', (s: Snapshot) => ({ ...s, checksum: 'x' }), /no checksum/],
+    ['a bad index', (s: Snapshot) => ({ ...s, index: -1 }), /bad index or term/],
+    ['not an object', () => 'garbage', /not an object/],
+  ])('refuses %s with a clear reason', async (_name, damage, message) => {
+    const store = createNodeStore(freshDbName());
+    const storage = new IdbStorage(store);
+    await storage.load();
+    await storage.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1), set(4, 1)] });
+    const snapshot = snapshotAt(3, 1);
+    await storage.save({ snapshot: { snapshot, from: 'compaction' }, entries: [] });
+    await putRaw(store, [['snapshot', damage(snapshot)]]);
+    const result = await loaded(store);
+    expect(result).toEqual({ ok: false, error: { kind: 'corrupt', record: 'snapshot', message: expect.stringMatching(message) } });
+  });
+
+  it('refuses a log that does not start right after its snapshot', async () => {
+    const store = createNodeStore(freshDbName());
+    const storage = new IdbStorage(store);
+    await storage.load();
+    await storage.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [noop(1, 1), set(2, 1), set(3, 1), set(4, 1)] });
+    await storage.save({ snapshot: { snapshot: snapshotAt(2, 1), from: 'compaction' }, entries: [] });
+    await putRaw(store, [[2, set(2, 1)]]);
+    const result = await loaded(store);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'corrupt', record: 'entry 2', message: expect.stringMatching(/expected entry 3, found 2/) } });
+  });
+});
+
 describe('IdbStorage detects corrupted records', () => {
   async function corruptedWith(records: [IDBValidKey, unknown][], base: Entry[] = [noop(1, 1), set(2, 1), set(3, 1)]): Promise<LoadResult> {
     const store = createNodeStore(freshDbName());
@@ -199,7 +279,7 @@ describe('MemoryNodeStorage', () => {
     const memory = new MemoryNodeStorage();
     await memory.save({ hardState: { term: 1, vote: 1, commit: 0 }, entries: [noop(1, 1), set(2, 1), set(3, 1)] });
     await memory.save({ hardState: { term: 2, vote: 0, commit: 1 }, entries: [noop(2, 2)] });
-    expect(memory.durable()).toEqual({ hardState: { term: 2, vote: 0, commit: 1 }, lastIndex: 2 });
+    expect(memory.durable()).toEqual({ hardState: { term: 2, vote: 0, commit: 1 }, lastIndex: 2, snapshotIndex: 0 });
     await expect(memory.save({ entries: [noop(4, 2)] })).rejects.toThrow(/batch starts at 4/);
     const result = await memory.load();
     expect(result.ok && result.state).toEqual({ hardState: { term: 0, vote: 0, commit: 0 }, entries: [] });

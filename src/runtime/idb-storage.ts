@@ -5,12 +5,13 @@
  * Record layout, in one object store 'raft' of database `raft-node-<id>`:
  *   'format'  -> { version: 1 }                       written with the first batch
  *   'hard'    -> HardState { term, vote, commit }
- *   <n>       -> Entry { index: n, term, data }       one record per log entry, numeric key n >= 1
+ *   'snapshot'-> Snapshot { index, term, data, checksum }   the latest snapshot, once there is one
+ *   <n>       -> Entry { index: n, term, data }       one record per log entry after the snapshot
  * Numbers sort before strings in IndexedDB's key order, so IDBKeyRange.bound(n, Infinity) is
  * exactly "the log from n on": truncating a conflicting suffix is one range delete.
  *
- * Group commit: save(batch) writes the whole Ready batch (suffix truncation, new entries, hard
- * state) in ONE readwrite transaction and resolves only when that transaction has completed, with
+ * Group commit: save(batch) writes the whole Ready batch (snapshot and the range delete of the
+ * entries it covers, suffix truncation, new entries, hard state) in ONE readwrite transaction and resolves only when that transaction has completed, with
  * durability 'strict' by default (Chromium's default became 'relaxed' in Chrome 121: the
  * complete event would fire before the data reached the disk). A transaction is atomic: a crash
  * (the worker terminated) before it completes loses that batch entirely and nothing else.
@@ -22,8 +23,9 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { assert } from '../core/assert.ts';
 import { validateCommand } from '../core/kv.ts';
+import { checksum } from '../core/checksum.ts';
 import type { StorageBatch } from '../core/storage.ts';
-import { EMPTY_HARD_STATE, type DurableState, type Entry, type HardState } from '../core/types.ts';
+import { EMPTY_HARD_STATE, type DurableState, type Entry, type HardState, type Snapshot } from '../core/types.ts';
 import type { StorageMode } from './cluster-api.ts';
 import type { Durability } from './protocol.ts';
 
@@ -31,6 +33,7 @@ export const STORE_NAME = 'raft';
 export const FORMAT_VERSION = 1;
 const FORMAT_KEY = 'format';
 const HARD_KEY = 'hard';
+const SNAPSHOT_KEY = 'snapshot';
 
 export type StorageLoadError =
   /** IndexedDB cannot be opened or read at all (absent, blocked by the browser, broken). */
@@ -48,6 +51,8 @@ export type SaveResult = { ok: true } | { ok: false; error: StorageSaveError };
 export interface DurableSummary {
   hardState: HardState;
   lastIndex: number;
+  /** The stored snapshot's last index (0 = none). */
+  snapshotIndex: number;
 }
 
 /** The storage a node runs on: IndexedDB, or memory when the whole cluster runs in memory. */
@@ -95,15 +100,16 @@ export function createNodeStore(dbName: string, durability: Durability = 'strict
 export class IdbStorage implements NodeStorage {
   readonly mode = 'indexeddb' as const;
   private hardState: HardState = { ...EMPTY_HARD_STATE };
-  /** Invariant: the database holds entries 1..lastIndex and nothing beyond. */
+  /** Invariant: the database holds entries snapshotIndex+1..lastIndex and nothing else. */
   private lastIndex = 0;
+  private snapshotIndex = 0;
   private formatWritten = false;
   private saving = false;
 
   constructor(private readonly store: UseStore) {}
 
   async load(): Promise<LoadResult> {
-    let records: { format: unknown; hard: unknown; keys: IDBValidKey[]; entryKeys: IDBValidKey[]; entries: unknown[] };
+    let records: StoredRecords;
     try {
       records = await this.store('readonly', (s) => readAll(s));
     } catch (e) {
@@ -112,20 +118,31 @@ export class IdbStorage implements NodeStorage {
     const result = validateRecords(records);
     if (!result.ok) return result;
     this.hardState = { ...result.state.hardState };
-    this.lastIndex = result.state.entries.length;
+    this.snapshotIndex = result.state.snapshot?.index ?? 0;
+    this.lastIndex = this.snapshotIndex + result.state.entries.length;
     this.formatWritten = records.format !== undefined;
     return result;
   }
 
   async save(batch: StorageBatch): Promise<SaveResult> {
     assert(!this.saving, 'IdbStorage.save: a batch is already being written');
+    const snap = batch.snapshot;
+    const fromLeader = snap?.from === 'leader';
+    const offsetAfter = snap?.snapshot.index ?? this.snapshotIndex;
+    const lastAfter = fromLeader ? offsetAfter : this.lastIndex;
+    assert(snap === undefined || snap.snapshot.index > this.snapshotIndex, `snapshot at ${snap?.snapshot.index} is not past the stored one at ${this.snapshotIndex}`);
+    assert(snap === undefined || fromLeader || snap.snapshot.index <= this.lastIndex, `compaction to ${snap?.snapshot.index} beyond the stored log ${this.lastIndex}`);
     const first = batch.entries[0];
-    assert(first === undefined || (first.index >= 1 && first.index <= this.lastIndex + 1), `batch starts at ${first?.index}, log ends at ${this.lastIndex}`);
+    assert(first === undefined || (first.index > offsetAfter && first.index <= lastAfter + 1), `batch starts at ${first?.index}, log holds ${offsetAfter + 1}..${lastAfter}`);
     this.saving = true;
     try {
       await this.store('readwrite', (s) => {
         if (!this.formatWritten) s.put({ version: FORMAT_VERSION }, FORMAT_KEY);
-        if (first !== undefined && first.index <= this.lastIndex) s.delete(IDBKeyRange.bound(first.index, Infinity));
+        if (snap !== undefined) {
+          s.put(snap.snapshot, SNAPSHOT_KEY);
+          s.delete(IDBKeyRange.bound(1, fromLeader ? Infinity : snap.snapshot.index));
+        }
+        if (first !== undefined && first.index <= lastAfter) s.delete(IDBKeyRange.bound(first.index, Infinity));
         for (const entry of batch.entries) s.put(entry, entry.index);
         if (batch.hardState) s.put(batch.hardState, HARD_KEY);
         return promisifyRequest(s.transaction);
@@ -137,13 +154,15 @@ export class IdbStorage implements NodeStorage {
     }
     this.formatWritten = true;
     if (batch.hardState) this.hardState = { ...batch.hardState };
+    this.snapshotIndex = offsetAfter;
+    this.lastIndex = lastAfter;
     const last = batch.entries[batch.entries.length - 1];
     if (last !== undefined) this.lastIndex = last.index;
     return { ok: true };
   }
 
   durable(): DurableSummary {
-    return { hardState: { ...this.hardState }, lastIndex: this.lastIndex };
+    return { hardState: { ...this.hardState }, lastIndex: this.lastIndex, snapshotIndex: this.snapshotIndex };
   }
 }
 
@@ -157,8 +176,8 @@ export class MemoryNodeStorage implements NodeStorage {
   readonly mode = 'memory' as const;
   private summary: DurableSummary;
 
-  constructor(summary: DurableSummary = { hardState: { ...EMPTY_HARD_STATE }, lastIndex: 0 }) {
-    this.summary = { hardState: { ...summary.hardState }, lastIndex: summary.lastIndex };
+  constructor(summary: DurableSummary = { hardState: { ...EMPTY_HARD_STATE }, lastIndex: 0, snapshotIndex: 0 }) {
+    this.summary = { ...summary, hardState: { ...summary.hardState } };
   }
 
   load(): Promise<LoadResult> {
@@ -166,8 +185,14 @@ export class MemoryNodeStorage implements NodeStorage {
   }
 
   async save(batch: StorageBatch): Promise<SaveResult> {
+    const snap = batch.snapshot;
+    if (snap !== undefined) {
+      this.summary.snapshotIndex = snap.snapshot.index;
+      if (snap.from === 'leader') this.summary.lastIndex = snap.snapshot.index;
+    }
     const first = batch.entries[0];
-    assert(first === undefined || (first.index >= 1 && first.index <= this.summary.lastIndex + 1), `batch starts at ${first?.index}, log ends at ${this.summary.lastIndex}`);
+    const offset = this.summary.snapshotIndex;
+    assert(first === undefined || (first.index > offset && first.index <= this.summary.lastIndex + 1), `batch starts at ${first?.index}, log holds ${offset + 1}..${this.summary.lastIndex}`);
     if (batch.hardState) this.summary.hardState = { ...batch.hardState };
     const last = batch.entries[batch.entries.length - 1];
     if (last !== undefined) this.summary.lastIndex = last.index;
@@ -175,7 +200,7 @@ export class MemoryNodeStorage implements NodeStorage {
   }
 
   durable(): DurableSummary {
-    return { hardState: { ...this.summary.hardState }, lastIndex: this.summary.lastIndex };
+    return { ...this.summary, hardState: { ...this.summary.hardState } };
   }
 }
 
@@ -190,15 +215,27 @@ export function deleteNodeDatabase(dbName: string): Promise<void> {
 
 // ---- Loading and validation ---------------------------------------------------------------------
 
-function readAll(s: IDBObjectStore) {
+/** Every record as read, before validation. */
+export interface StoredRecords {
+  format: unknown;
+  hard: unknown;
+  /** undefined: no snapshot record. */
+  snapshot?: unknown;
+  keys: IDBValidKey[];
+  entryKeys: IDBValidKey[];
+  entries: unknown[];
+}
+
+function readAll(s: IDBObjectStore): Promise<StoredRecords> {
   const entryRange = IDBKeyRange.bound(1, Infinity);
   return Promise.all([
     promisifyRequest(s.get(FORMAT_KEY)),
     promisifyRequest(s.get(HARD_KEY)),
+    promisifyRequest(s.get(SNAPSHOT_KEY)),
     promisifyRequest(s.getAllKeys()),
     promisifyRequest(s.getAllKeys(entryRange)),
     promisifyRequest(s.getAll(entryRange)),
-  ]).then(([format, hard, keys, entryKeys, entries]) => ({ format, hard, keys, entryKeys, entries: entries as unknown[] }));
+  ]).then(([format, hard, snapshot, keys, entryKeys, entries]) => ({ format, hard, snapshot, keys, entryKeys, entries: entries as unknown[] }));
 }
 
 function corrupt(record: string, message: string): LoadResult {
@@ -206,28 +243,49 @@ function corrupt(record: string, message: string): LoadResult {
 }
 
 /** Checks every record; the first problem found is the answer. */
-export function validateRecords(r: { format: unknown; hard: unknown; keys: IDBValidKey[]; entryKeys: IDBValidKey[]; entries: unknown[] }): LoadResult {
+export function validateRecords(r: StoredRecords): LoadResult {
   if (r.format !== undefined && !(isRecord(r.format) && r.format['version'] === FORMAT_VERSION)) {
     return corrupt(FORMAT_KEY, `unknown storage format ${JSON.stringify(r.format)}, expected version ${FORMAT_VERSION}`);
   }
   for (const key of r.keys) {
-    if (key === FORMAT_KEY || key === HARD_KEY) continue;
+    if (key === FORMAT_KEY || key === HARD_KEY || key === SNAPSHOT_KEY) continue;
     if (typeof key !== 'number' || !Number.isInteger(key) || key < 1) return corrupt(String(key), 'unexpected record: not a log index');
   }
+  let snapshot: Snapshot | undefined;
+  if (r.snapshot !== undefined) {
+    const problem = snapshotProblem(r.snapshot);
+    if (problem !== undefined) return corrupt(SNAPSHOT_KEY, problem);
+    snapshot = r.snapshot as Snapshot;
+  }
+  const offset = snapshot?.index ?? 0;
   const entries: Entry[] = [];
   for (let k = 0; k < r.entries.length; k++) {
     const key = r.entryKeys[k];
-    const problem = entryProblem(r.entries[k], key, k + 1, entries[k - 1]);
+    const problem = entryProblem(r.entries[k], key, offset + k + 1, entries[k - 1] ?? snapshot);
     if (problem !== undefined) return corrupt(`entry ${String(key)}`, problem);
     entries.push(r.entries[k] as Entry);
   }
   const hardState = r.hard === undefined ? { ...EMPTY_HARD_STATE } : r.hard;
-  const hardProblem = hardStateProblem(hardState, entries);
+  const hardProblem = hardStateProblem(hardState, offset, entries, snapshot?.term ?? 0);
   if (hardProblem !== undefined) return corrupt(HARD_KEY, hardProblem);
-  return { ok: true, state: { hardState: hardState as HardState, entries }, empty: r.keys.length === 0 };
+  const state: DurableState = { hardState: hardState as HardState, entries };
+  if (snapshot !== undefined) state.snapshot = snapshot;
+  return { ok: true, state, empty: r.keys.length === 0 };
 }
 
-function entryProblem(value: unknown, key: IDBValidKey | undefined, expectedIndex: number, previous: Entry | undefined): string | undefined {
+/** A snapshot record that is not whole (cut short, overwritten, from another program) is refused. */
+function snapshotProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return `not an object: ${typeof value}`;
+  const { index, term, data, checksum: stored } = value;
+  if (!isCount(index) || index < 1 || !isCount(term) || term < 1) return `bad index or term ${JSON.stringify({ index, term })}`;
+  if (typeof data !== 'string') return 'the snapshot has no data';
+  if (!isCount(stored)) return 'the snapshot has no checksum';
+  const actual = checksum(data);
+  if (actual !== stored) return `the snapshot at index ${index} is truncated or corrupted: its data (${data.length} characters) has checksum ${actual}, the record says ${stored}`;
+  return undefined;
+}
+
+function entryProblem(value: unknown, key: IDBValidKey | undefined, expectedIndex: number, previous: { term: number } | undefined): string | undefined {
   if (key !== expectedIndex) return `the log has a gap: expected entry ${expectedIndex}, found ${String(key)}`;
   if (!isRecord(value)) return `not an object: ${typeof value}`;
   if (value['index'] !== key) return `stored under key ${key} but says index ${String(value['index'])}`;
@@ -248,12 +306,12 @@ function entryDataProblem(data: unknown): string | undefined {
   return error === undefined ? undefined : `invalid command: ${error.message}`;
 }
 
-function hardStateProblem(hard: unknown, entries: Entry[]): string | undefined {
+function hardStateProblem(hard: unknown, offset: number, entries: Entry[], snapshotTerm: number): string | undefined {
   if (!isRecord(hard)) return `not an object: ${typeof hard}`;
   const { term, vote, commit } = hard;
   if (!isCount(term) || !isCount(vote) || !isCount(commit)) return `term, vote and commit must be whole numbers >= 0, got ${JSON.stringify(hard)}`;
-  if (commit > entries.length) return `commit index ${commit} is beyond the last log entry ${entries.length}`;
-  const lastTerm = entries[entries.length - 1]?.term ?? 0;
+  if (commit > offset + entries.length) return `commit index ${commit} is beyond the last log entry ${offset + entries.length}`;
+  const lastTerm = entries[entries.length - 1]?.term ?? snapshotTerm;
   if (lastTerm > term) return `term ${term} is below the last log entry's term ${lastTerm}`;
   return undefined;
 }

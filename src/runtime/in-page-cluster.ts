@@ -37,7 +37,9 @@ import type { FrameClock } from './frame-clock.ts';
 import { entryView, isRejection, messageTerm, summarizeMessage } from './message-view.ts';
 import { cutOffFromMajority, whyNoAnswer, type ClusterPicture } from './no-answer.ts';
 import { readLogEntries } from './node-runner.ts';
-import { KvListing, protocolNodeView } from './node-view.ts';
+import { KvListing, durableView, protocolNodeView } from './node-view.ts';
+import type { DurableSummary } from './idb-storage.ts';
+import { durableLastIndex, logOffset } from '../core/storage.ts';
 import { TimeMapping } from './time-mapping.ts';
 
 export const IN_PAGE_DEFAULTS: ClusterConfig = {
@@ -246,18 +248,22 @@ export class InPageCluster implements ClusterController {
     const hard = durable.hardState;
     const error = this.sim.nodeError(id);
     const node = this.sim.node(id);
+    const summary: DurableSummary = { hardState: hard, lastIndex: durableLastIndex(durable), snapshotIndex: logOffset(durable) };
     if (node === undefined) {
-      return {
-        id, durable: { term: hard.term, vote: hard.vote, commit: hard.commit, lastIndex: durable.entries.length },
-        storage: 'memory', ...(error ? { error } : {}),
+      const view: NodeView = {
+        id, durable: durableView(summary), storage: 'memory',
         role: 'crashed', alive: false, term: hard.term, vote: hard.vote, leaderId: 0,
-        commitIndex: hard.commit, appliedIndex: 0, lastIndex: durable.entries.length,
+        commitIndex: hard.commit, appliedIndex: 0, lastIndex: summary.lastIndex,
         electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: this.sim.clockRate(id),
+        firstIndex: summary.snapshotIndex + 1, snapshotIndex: summary.snapshotIndex,
         logTail: durable.entries.slice(Math.max(0, durable.entries.length - LOG_TAIL_ENTRIES)).map(entryView), kv: [], kvSize: 0,
       };
+      if (durable.snapshot !== undefined) view.snapshot = { index: durable.snapshot.index, term: durable.snapshot.term, bytes: durable.snapshot.data.length };
+      if (error) view.error = error;
+      return view;
     }
     // The same view the worker builds, from the same node: only where the disk lives differs.
-    const view = protocolNodeView(node, { hardState: hard, lastIndex: durable.entries.length }, 'memory', this.listing(id, node));
+    const view = protocolNodeView(node, summary, 'memory', this.listing(id, node));
     view.clockRate = this.sim.clockRate(id);
     return view;
   }

@@ -74,6 +74,10 @@ export function summarizeMessage(m: Message): Record<string, unknown> {
         ...(first && last ? { entryRange: [first.index, last.index], entryLabels: entries.slice(0, 8).map((e) => entryView(e).label) } : {}),
       };
     }
+    case 'InstallSnapshot': {
+      const { chunk, ...rest } = m;
+      return { ...rest, chunkChars: chunk.length };
+    }
     case 'ClientRequest':
       return { type: m.type, from: m.from, to: m.to, seq: m.seq, command: commandLabel(m.command) };
     case 'ClientReply':

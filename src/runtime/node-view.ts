@@ -13,7 +13,8 @@ import { entryView } from './message-view.ts';
 export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, storage: StorageMode, kv: KvListing): NodeView {
   const n = node.inspect();
   const last = n.lastIndex;
-  return {
+  const first = n.firstIndex ?? 1;
+  const view: NodeView = {
     id: n.id,
     role: n.role,
     alive: true,
@@ -29,12 +30,22 @@ export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, st
     progress: n.progress,
     transferringTo: n.transferringTo ?? 0,
     clockRate: 1, // the host's to know: controllers fill it in
-    logTail: node.entries(Math.max(1, last - LOG_TAIL_ENTRIES + 1), last).map(entryView),
+    firstIndex: first,
+    snapshotIndex: n.snapshotIndex ?? 0,
+    logTail: node.entries(Math.max(first, last - LOG_TAIL_ENTRIES + 1), last).map(entryView),
     kv: kv.list(n.data, n.appliedIndex),
     kvSize: n.data.size,
-    durable: { term: durable.hardState.term, vote: durable.hardState.vote, commit: durable.hardState.commit, lastIndex: durable.lastIndex },
+    durable: durableView(durable),
     storage,
   };
+  if (n.snapshot !== undefined) view.snapshot = n.snapshot;
+  if (n.snapshotReceipt !== undefined) view.snapshotReceipt = n.snapshotReceipt;
+  return view;
+}
+
+export function durableView(durable: DurableSummary): NodeView['durable'] {
+  const { term, vote, commit } = durable.hardState;
+  return { term, vote, commit, lastIndex: durable.lastIndex, snapshotIndex: durable.snapshotIndex };
 }
 
 /**
@@ -79,7 +90,8 @@ function compare(a: string, b: string): number {
 /** The view of a node that is not running: crashed, refusing to start, or starting. */
 export function downView(id: NodeId, previous: NodeView | undefined, error: string | undefined, electionTimeoutTicks: number): NodeView {
   const { error: _previousError, ...base } = previous ?? emptyView(id, electionTimeoutTicks);
-  const view: NodeView = { ...base, role: 'crashed', alive: false, leaderId: 0, votes: [], progress: [], transferringTo: 0, electionElapsedTicks: 0 };
+  const { snapshotReceipt: _receipt, ...kept } = base;
+  const view: NodeView = { ...kept, role: 'crashed', alive: false, leaderId: 0, votes: [], progress: [], transferringTo: 0, electionElapsedTicks: 0 };
   if (error !== undefined) view.error = error;
   return view;
 }
@@ -87,7 +99,8 @@ export function downView(id: NodeId, previous: NodeView | undefined, error: stri
 export function emptyView(id: NodeId, electionTimeoutTicks: number): NodeView {
   return {
     id, role: 'crashed', alive: false, term: 0, vote: 0, leaderId: 0, commitIndex: 0, appliedIndex: 0, lastIndex: 0,
-    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: 1, logTail: [], kv: [], kvSize: 0,
-    durable: { term: 0, vote: 0, commit: 0, lastIndex: 0 }, storage: 'indexeddb',
+    electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: 1,
+    firstIndex: 1, snapshotIndex: 0, logTail: [], kv: [], kvSize: 0,
+    durable: { term: 0, vote: 0, commit: 0, lastIndex: 0, snapshotIndex: 0 }, storage: 'indexeddb',
   };
 }

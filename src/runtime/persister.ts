@@ -47,7 +47,8 @@ export class Persister {
   persist(batch: StorageBatch, done: () => void): void {
     if (this.stopped) return;
     const hard = batch.hardState;
-    if (hard !== undefined && batch.entries.length === 0 && hard.term === this.latest.term && hard.vote === this.latest.vote) {
+    const commitOnly = batch.entries.length === 0 && batch.snapshot === undefined;
+    if (hard !== undefined && commitOnly && hard.term === this.latest.term && hard.vote === this.latest.vote) {
       this.latest = { ...hard };
       this.pending = { ...hard };
       this.armFlush();
@@ -56,7 +57,9 @@ export class Persister {
     }
     if (hard !== undefined) this.latest = { ...hard };
     const hardState = hard ?? this.pending;
-    const merged: StorageBatch = hardState !== undefined ? { entries: batch.entries, hardState } : { entries: batch.entries };
+    const merged: StorageBatch = { entries: batch.entries };
+    if (hardState !== undefined) merged.hardState = hardState;
+    if (batch.snapshot !== undefined) merged.snapshot = batch.snapshot;
     this.pending = undefined;
     this.disarmFlush();
     this.write(merged).then(() => {

@@ -19,7 +19,7 @@ import { limitProtocol } from '../core/limit-node.ts';
 import { clockRateProblem } from '../core/clock-rate.ts';
 import type { InvariantViolation, Protocol, ProtocolNode, SafetyChecker } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
-import { MemoryStorage, type StorageBatch } from '../core/storage.ts';
+import { MemoryStorage, durableLastIndex, logOffset, type StorageBatch } from '../core/storage.ts';
 import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';
 import type { History } from '../check/history.ts';
 import { SimClient, type ClientHost } from './client.ts';
@@ -40,6 +40,8 @@ export interface SimulationOptions {
   raft?: RaftTuning;
   /** Raft: how reads are confirmed (shorthand for raft.reads): 'read-index' (default) or 'lease'. */
   reads?: 'read-index' | 'lease';
+  /** Raft: entries applied since the last snapshot before a node compacts (shorthand for raft.snapshotThresholdEntries; 0 = never). */
+  snapshotThresholdEntries?: number;
   network?: Partial<NetworkOptions>;
   /** [min, max] virtual ms for a batch to become durable. */
   diskLatencyMs?: [number, number];
@@ -97,6 +99,9 @@ export interface NodeStatusView {
   commitIndex: number;
   lastIndex: number;
   alive: boolean;
+  /** Raft: the first index still in the log (after compaction), and the snapshot's last (0 = none). */
+  firstIndex: number;
+  snapshotIndex: number;
 }
 
 export interface SimulationStats extends NetworkStats {
@@ -125,7 +130,7 @@ export const MAX_NODES = 9;
 export class Simulation {
   readonly seed: number;
   readonly nodeIds: readonly NodeId[];
-  readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network' | 'reads'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
+  readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network' | 'reads' | 'snapshotThresholdEntries'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
   /** How nodes start, and which safety checks apply: the hosts know a protocol only through this. */
   private readonly protocol: Protocol;
   /** Every message between send and delivery: the one in-flight list. */
@@ -162,7 +167,10 @@ export class Simulation {
     };
     this.flights = new InFlightList(this.options.maxInFlight, false); // the event queue orders deliveries
     this.rng = new SeededRng(deriveSeed(this.seed, 0));
-    this.protocol = this.options.system === 'limit' ? limitProtocol : raftProtocol({ tuning: { ...options.raft, ...(options.reads !== undefined ? { reads: options.reads } : {}) }, bug: options.bug });
+    const tuning: RaftTuning = { ...options.raft };
+    if (options.reads !== undefined) tuning.reads = options.reads;
+    if (options.snapshotThresholdEntries !== undefined) tuning.snapshotThresholdEntries = options.snapshotThresholdEntries;
+    this.protocol = this.options.system === 'limit' ? limitProtocol : raftProtocol({ tuning, bug: options.bug });
     this.invariants = this.options.invariants ? this.protocol.safetyChecker?.() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
     this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
@@ -453,6 +461,19 @@ export class Simulation {
    * The leader hands leadership to `to` (brings it up to date, then TimeoutNow). Throws with the
    * reason when it cannot start: no leader, `to` already leads or is not a voter, no such node.
    */
+  /**
+   * Node `id` snapshots its state machine now and drops the log entries the snapshot covers
+   * (the threshold does the same on its own). Throws when it is down or has nothing to compact.
+   */
+  compact(id: NodeId): void {
+    const n = this.simNode(id);
+    const node = n.node;
+    if (node === undefined) throw new Error(`n${id} is down: restart it first`);
+    const refused = node.compact === undefined ? `${this.options.system} keeps no log to compact` : node.compact();
+    if (refused !== undefined) throw new Error(`cannot compact n${id}: ${refused}`);
+    this.guard(n, () => this.runLoop(n));
+  }
+
   transferLeadership(to: NodeId): void {
     this.simNode(to);
     const from = this.leader();
@@ -631,8 +652,9 @@ export class Simulation {
       const durable = n.storage.durableState();
       return {
         id: n.id, role: s?.role ?? 'crashed', term: s?.term ?? durable.hardState.term,
-        commitIndex: s?.commitIndex ?? durable.hardState.commit, lastIndex: s?.lastIndex ?? durable.entries.length,
+        commitIndex: s?.commitIndex ?? durable.hardState.commit, lastIndex: s?.lastIndex ?? durableLastIndex(durable),
         alive: n.node !== undefined,
+        firstIndex: s?.firstIndex ?? logOffset(durable) + 1, snapshotIndex: s?.snapshotIndex ?? logOffset(durable),
       };
     });
   }

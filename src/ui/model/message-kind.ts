@@ -2,7 +2,7 @@
 import { unreachable } from '../../core/assert.ts';
 import type { MessageType } from '../../core/types.ts';
 
-export type MessageKind = 'vote' | 'vote-resp' | 'append' | 'heartbeat' | 'response' | 'client';
+export type MessageKind = 'vote' | 'vote-resp' | 'append' | 'heartbeat' | 'snapshot' | 'response' | 'client';
 
 export function messageKind(type: MessageType): MessageKind {
   switch (type) {
@@ -17,8 +17,11 @@ export function messageKind(type: MessageType): MessageKind {
       return 'append';
     case 'Heartbeat':
       return 'heartbeat';
+    case 'InstallSnapshot':
+      return 'snapshot';
     case 'AppendEntriesResp':
     case 'HeartbeatResp':
+    case 'InstallSnapshotResp':
       return 'response';
     case 'ClientRequest':
     case 'ClientReply':
@@ -33,6 +36,7 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   'vote-resp': 'vote response',
   append: 'append entries',
   heartbeat: 'heartbeat',
+  snapshot: 'snapshot chunk',
   response: 'append/heartbeat response',
   client: 'client request/reply',
 };
