@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { BUG_DESCRIPTIONS, BUG_NAMES } from '../core/bugs.ts';
 import { FUZZ_DEFAULT_OPS, SCENARIO_FLAGS_USAGE, SCENARIO_FLAG_SPECS, scenarioFlagsFrom, wholeNumber, type ScenarioFlags } from '../fuzz/fuzz-cli-options.ts';
+import { BUG_BOUNDS } from '../fuzz/fuzz-bug-bounds.ts';
 import type { SeedRunner } from './fuzz-pool.ts';
 import type { FuzzProgress } from './fuzz-progress.ts';
 import type { SeedResult } from '../fuzz/fuzz-seed-result.ts';
@@ -84,7 +85,11 @@ function requestFrom(args: readonly string[], defaultWorkers: number): FuzzReque
 
 function bugList(): string {
   const width = Math.max(...BUG_NAMES.map((name) => name.length));
-  const lines = BUG_NAMES.map((name) => `${name.padEnd(width)}  ${BUG_DESCRIPTIONS[name]}`);
+  const lines = BUG_NAMES.map((name) => {
+    const faults = BUG_BOUNDS[name].faults;
+    const how = faults === undefined ? '' : ` (found with --faults ${faults.join(',')})`;
+    return `${name.padEnd(width)}  ${BUG_DESCRIPTIONS[name]}${how}`;
+  });
   return [...lines, `${BUG_NAMES.length} bug variants (TEST-ONLY; run one with --bug NAME)`].join('\n');
 }
 

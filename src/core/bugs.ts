@@ -12,6 +12,8 @@ export const BUG_NAMES = [
   'no-truncate',
   'ack-before-persist',
   'no-dedup',
+  'concurrent-config-change',
+  'learner-in-quorum',
 ] as const;
 
 export type BugName = (typeof BUG_NAMES)[number];
@@ -24,6 +26,8 @@ export const BUG_DESCRIPTIONS: Record<BugName, string> = {
   'no-truncate': 'append without truncating a conflicting suffix',
   'ack-before-persist': 'acknowledge appends before they are durable',
   'no-dedup': 'a retried client request is applied twice',
+  'concurrent-config-change': 'a second membership change is proposed before the first commits',
+  'learner-in-quorum': "a learner's acknowledgement counts toward the voters' majority",
 };
 
 export function isBugName(name: string): name is BugName {

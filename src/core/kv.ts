@@ -42,7 +42,7 @@ export class KvStore {
   apply(entry: Entry): KvResult | undefined {
     assert(entry.index === this.appliedIndex + 1, `apply out of order: ${entry.index} after ${this.appliedIndex}`);
     this.appliedIndex = entry.index;
-    if (entry.data.type === 'noop') return undefined;
+    if (entry.data.type !== 'command') return undefined; // a noop or a membership change
     const { clientId, seq, command } = entry.data;
     const session = this.sessions.get(clientId);
     if (session !== undefined && seq <= session.lastSeq && this.bug !== 'no-dedup') {

@@ -14,7 +14,7 @@
  *   generator, give the same Readys.
  */
 import type { Rng } from './rng.ts';
-import type { DurableState, Entry, Message, NodeId, Ready, Role } from './types.ts';
+import type { ConfigChange, Configuration, DurableState, Entry, Message, NodeId, Ready, Role } from './types.ts';
 
 /** The cheap scalars a host may read after every event. */
 export interface NodeStatus {
@@ -29,6 +29,9 @@ export interface NodeStatus {
   /** Protocols that compact their log: the first index still in it, and the snapshot's last (0 = none). */
   firstIndex?: number;
   snapshotIndex?: number;
+  /** Protocols with membership: is this node a voter, or a learner, in its own configuration. */
+  voter?: boolean;
+  learner?: boolean;
 }
 
 /** What the leader knows of one peer's log (etcd's Progress). */
@@ -58,6 +61,9 @@ export interface NodeInspection extends NodeStatus {
   snapshot?: { index: number; term: number; bytes: number };
   /** A follower receiving the leader's snapshot: which one, and how far. */
   snapshotReceipt?: { index: number; received: number; total: number };
+  /** Protocols with membership: the configuration this node acts on, and the committed one. */
+  configuration?: Configuration;
+  committedConfiguration?: Configuration;
 }
 
 export interface ProtocolNode {
@@ -81,12 +87,20 @@ export interface ProtocolNode {
    * (nothing applied since the last snapshot), or undefined when done. Absent without compaction.
    */
   compact?(): string | undefined;
+  /**
+   * Leader only: propose one membership change (add a learner, remove a node; learners are
+   * promoted by the leader itself). Returns why not, or undefined once proposed.
+   */
+  proposeConfigChange?(change: ConfigChange): string | undefined;
 }
 
 /** What a host hands a protocol to start one node (fresh, or restarted from its disk). */
 export interface NodeStart {
   id: NodeId;
-  /** Every node of the cluster, this one included. */
+  /**
+   * The nodes the cluster was created with (its bootstrap configuration). A node added later by
+   * a membership change is not among them: it learns its place from the log.
+   */
   nodeIds: readonly NodeId[];
   /** What the node's disk holds (empty for a new or wiped node). */
   durable: DurableState;

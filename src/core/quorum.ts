@@ -6,10 +6,11 @@ export function quorumSize(voters: number): number {
 
 /**
  * The highest index that a majority has reached, given every voter's match index
- * (including the leader's own). Sorts the array in place (callers pass a scratch array);
- * the voter count is tiny (at most 9), so insertion sort beats Array.prototype.sort here.
+ * (including the leader's own), or that `quorum` of them reached when given. Sorts the array
+ * in place (callers pass a scratch array); the voter count is tiny (at most 9), so insertion
+ * sort beats Array.prototype.sort here.
  */
-export function majorityIndex(matchIndexes: number[]): number {
+export function majorityIndex(matchIndexes: number[], quorum = quorumSize(matchIndexes.length)): number {
   const a = matchIndexes;
   for (let i = 1; i < a.length; i++) {
     const v = a[i]!;
@@ -20,5 +21,5 @@ export function majorityIndex(matchIndexes: number[]): number {
     }
     a[j + 1] = v;
   }
-  return a[quorumSize(a.length) - 1] ?? 0;
+  return a[quorum - 1] ?? 0;
 }

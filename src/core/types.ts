@@ -9,10 +9,30 @@ export type NodeId = number;
 /** Clients are named ("c1", "console"). */
 export type ClientId = string;
 
-/** What a log entry carries. A new leader appends a noop to commit entries of earlier terms. */
+/**
+ * Who is in the cluster. Voters elect leaders and make up every quorum; learners receive the
+ * log but never vote or count toward a quorum (a new node catches up as one before it votes).
+ */
+export interface Configuration {
+  voters: NodeId[];
+  learners: NodeId[];
+}
+
+/** One membership change: add a node as a learner, promote a learner to voter, or remove a node. */
+export interface ConfigChange {
+  op: 'add-learner' | 'promote' | 'remove';
+  node: NodeId;
+}
+
+/**
+ * What a log entry carries. A new leader appends a noop to commit entries of earlier terms. A
+ * config entry carries the whole configuration after its change, which takes effect on each node
+ * as soon as the entry is in its log (committed or not), as in Raft's single-server changes.
+ */
 export type EntryData =
   | { type: 'noop' }
-  | { type: 'command'; clientId: ClientId; seq: number; command: KvCommand };
+  | { type: 'command'; clientId: ClientId; seq: number; command: KvCommand }
+  | { type: 'config'; config: Configuration; change: ConfigChange };
 
 /** Log indexes start at 1; index 0 means "none" and has term 0. */
 export interface Entry {
@@ -42,6 +62,8 @@ export interface Snapshot {
   term: number;
   data: string;
   checksum: number;
+  /** The configuration as of `index` (Raft's own; the config entries it covers are gone). */
+  config?: Configuration;
 }
 
 /**
@@ -146,6 +168,8 @@ export interface InstallSnapshot extends Envelope {
   /** The whole snapshot's data length and checksum, so the follower knows when it is complete and whole. */
   totalLength: number;
   checksum: number;
+  /** The configuration as of snapshotIndex, installed with the snapshot. */
+  config?: Configuration;
 }
 
 export interface InstallSnapshotResp extends Envelope {

@@ -15,7 +15,7 @@ import type { NodeId } from '../core/types.ts';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../sim/network.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 
-export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer'] as const;
+export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer', 'membership'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -48,7 +48,18 @@ export type FaultAction =
   /** Every clock keeps true time again. */
   | { kind: 'clocks-true' }
   /** The leader hands leadership to `to` (nothing when there is no leader or `to` leads). */
-  | { kind: 'transfer-leadership'; to: NodeId };
+  | { kind: 'transfer-leadership'; to: NodeId }
+  /** A new node joins as a learner (nothing when a change is in progress or the cluster is full). */
+  | { kind: 'add-node' }
+  /** `node` ('leader': whoever leads) leaves the cluster (nothing when refused, or it would leave fewer than 3 voters). */
+  | { kind: 'remove-node'; node: NodeId | 'leader' }
+  /**
+   * A partition drawn around the leader's newest configuration: the leader with the smallest
+   * majority of it ('new-majority'), or with its learners and one voter short of a majority
+   * ('one-short'); everyone else on the other side. Right after a membership change, that is
+   * where a change made too early, or a learner counted as a voter, lets two sides commit.
+   */
+  | { kind: 'split-around-leader'; side: 'new-majority' | 'one-short' };
 
 export interface FaultStep {
   atMs: number;
@@ -138,7 +149,8 @@ type EpisodeKind =
   | 'figure-8'
   | 'weather'
   | 'drift'
-  | 'transfers';
+  | 'transfers'
+  | 'reconfigure';
 
 function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   const kinds: EpisodeKind[] = [];
@@ -148,6 +160,7 @@ function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   if (hasWeather(faults)) kinds.push('weather');
   if (faults.includes('drift')) kinds.push('drift');
   if (faults.includes('transfer')) kinds.push('transfers');
+  if (faults.includes('membership')) kinds.push('reconfigure');
   return kinds;
 }
 
@@ -209,6 +222,8 @@ function planShape(kind: EpisodeKind, ctx: EpisodeContext): FaultStep[] {
       return planDrift(ctx);
     case 'transfers':
       return planTransfers(ctx);
+    case 'reconfigure':
+      return planReconfigure(ctx);
     default:
       return unreachable(kind);
   }
@@ -233,6 +248,39 @@ function planTransfers({ rng, nodes, startMs, endMs }: EpisodeContext): FaultSte
   for (let k = rng.int(1, 3), t = startMs; k > 0 && t <= endMs; k--, t += rng.int(20, 300)) {
     steps.push({ atMs: t, action: { kind: 'transfer-leadership', to: rng.int(1, nodes) } });
   }
+  return steps;
+}
+
+/**
+ * Membership changes: a node joins and (later, or at once) one leaves, maybe the leader; half
+ * the time a second change follows within a few milliseconds, which the leader must refuse
+ * while the first is uncommitted. Node ids of later joiners go past the original ones.
+ */
+function planReconfigure(ctx: EpisodeContext): FaultStep[] {
+  const { rng, nodes, startMs, endMs } = ctx;
+  const removal = (): FaultAction => ({ kind: 'remove-node', node: rng.chance(0.3) ? 'leader' : rng.int(1, nodes + 2) });
+  const shape = rng.int(0, 2);
+  if (shape === 0) {
+    // Two removals in a row, then the leader's side is cut down to a majority of the newest configuration.
+    const t = startMs + rng.int(0, 2);
+    return [
+      { atMs: startMs, action: { kind: 'remove-node', node: rng.int(1, nodes) } },
+      { atMs: t, action: { kind: 'remove-node', node: rng.int(1, nodes) } },
+      { atMs: t + rng.int(0, 3), action: { kind: 'split-around-leader', side: 'new-majority' } },
+    ];
+  }
+  if (shape === 1) {
+    // A node joins, and before it is promoted the leader is left with it and too few voters.
+    return [
+      { atMs: startMs, action: { kind: 'add-node' } },
+      { atMs: startMs + rng.int(0, 5), action: { kind: 'split-around-leader', side: 'one-short' } },
+    ];
+  }
+  const steps: FaultStep[] = [];
+  const first: FaultAction = rng.chance(0.5) ? { kind: 'add-node' } : removal();
+  steps.push({ atMs: startMs, action: first });
+  if (rng.chance(0.5)) steps.push({ atMs: startMs + rng.int(0, 5), action: first.kind === 'add-node' ? removal() : { kind: 'add-node' } });
+  steps.push({ atMs: rng.int(startMs, endMs), action: first.kind === 'add-node' ? removal() : { kind: 'add-node' } });
   return steps;
 }
 
@@ -366,6 +414,8 @@ export function describeFaultStep(step: FaultStep): string {
     : a.kind === 'bounce-voters' ? `bounce voters of contested elections ${a.afterVoteMs} ms after they vote, until ${a.untilMs} ms`
     : a.kind === 'power-loss' ? `power loss after the next commit (others back after ${a.othersBackMs} ms, leader after ${a.leaderBackMs} ms), until ${a.untilMs} ms`
     : a.kind === 'figure-8' ? `figure 8 (partners ${a.partners.join(',')}, ${a.writeMs} ms of writes), until ${a.untilMs} ms`
+    : a.kind === 'remove-node' ? `remove node ${a.node}`
+    : a.kind === 'split-around-leader' ? `split around the leader (${a.side})`
     : a.kind;
   return `${String(step.atMs).padStart(7)} ms  ${what}`;
 }

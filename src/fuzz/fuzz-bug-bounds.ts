@@ -9,13 +9,19 @@
 import type { BugName } from '../core/bugs.ts';
 import { FUZZ_DEFAULT_OPS } from './fuzz-cli-options.ts';
 import { DEFAULT_SCENARIO } from './run-scenario.ts';
+import type { FaultKind } from './faults.ts';
 
 export interface BugBound {
   seeds: number;
   caughtBy: RegExp;
   /** The check that fires, in words. */
   check: string;
+  /** The faults, when the default scenario's cannot reach the mistake (membership bugs need changes). */
+  faults?: readonly FaultKind[];
 }
+
+/** The default faults plus membership changes. */
+const MEMBERSHIP_FAULTS: readonly FaultKind[] = [...DEFAULT_SCENARIO.faults, 'membership'];
 
 export const BUG_BOUNDS: Record<BugName, BugBound> = {
   'vote-ignores-log': { seeds: 10, caughtBy: /^invariant (leader-completeness|state-machine-safety)|^assertion failed/, check: 'leader completeness' },
@@ -25,10 +31,17 @@ export const BUG_BOUNDS: Record<BugName, BugBound> = {
   'no-truncate': { seeds: 10, caughtBy: /^invariant log-matching/, check: 'log matching' },
   'ack-before-persist': { seeds: 20, caughtBy: /^invariant (election-safety|leader-completeness|state-machine-safety)/, check: 'election safety or leader completeness' },
   'no-dedup': { seeds: 10, caughtBy: /^the client history is not linearizable/, check: 'linearizability' },
+  'concurrent-config-change': { seeds: 30, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
+  'learner-in-quorum': { seeds: 80, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
 };
 
-/** The seeds the correct protocol must pass: every bound's range. */
-export const BUG_BOUND_SEEDS = Math.max(...Object.values(BUG_BOUNDS).map((b) => b.seeds));
+/** The seeds the correct protocol must pass under the default faults: every default bound's range. */
+export const BUG_BOUND_SEEDS = Math.max(...Object.values(BUG_BOUNDS).filter((b) => b.faults === undefined).map((b) => b.seeds));
+
+/** The same for the membership scenario (default faults plus membership changes). */
+export const MEMBERSHIP_BUG_BOUND_SEEDS = Math.max(...Object.values(BUG_BOUNDS).filter((b) => b.faults === MEMBERSHIP_FAULTS).map((b) => b.seeds));
+
+export { MEMBERSHIP_FAULTS };
 
 /** The scenario `npm run fuzz` runs by default. */
 export const FUZZ_SCENARIO = { ...DEFAULT_SCENARIO, ops: FUZZ_DEFAULT_OPS };

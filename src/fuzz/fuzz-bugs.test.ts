@@ -11,8 +11,9 @@ import { failureReasons, summaryLine } from './fuzz-report.ts';
 import { runScenario, type ScenarioReport } from './run-scenario.ts';
 
 function firstFailure(bug: BugName, seeds: number): ScenarioReport | undefined {
+  const faults = BUG_BOUNDS[bug].faults ?? FUZZ_SCENARIO.faults;
   for (let seed = 1; seed <= seeds; seed++) {
-    const report = runScenario({ ...FUZZ_SCENARIO, seed, bug });
+    const report = runScenario({ ...FUZZ_SCENARIO, seed, bug, faults });
     if (report.verdict === 'violation') return report;
   }
   return undefined;

@@ -4,7 +4,7 @@
  * healing, converged nodes.
  */
 import { describe, expect, it } from 'vitest';
-import { BUG_BOUND_SEEDS as SEEDS, FUZZ_SCENARIO } from './fuzz-bug-bounds.ts';
+import { BUG_BOUND_SEEDS as SEEDS, FUZZ_SCENARIO, MEMBERSHIP_BUG_BOUND_SEEDS, MEMBERSHIP_FAULTS } from './fuzz-bug-bounds.ts';
 import { failureReport } from './fuzz-report.ts';
 import { FAULT_KINDS } from './faults.ts';
 import { runScenario } from './run-scenario.ts';
@@ -21,6 +21,19 @@ describe('the correct protocol', () => {
     expect(failures).toEqual([]);
     // Most operations got an answer: the workload really ran.
     expect(okOps).toBeGreaterThan(SEEDS * FUZZ_SCENARIO.ops * 0.95);
+  });
+
+  // The seeds on which the membership variants are caught, with the same membership changes.
+  it(`passes seeds 1..${MEMBERSHIP_BUG_BOUND_SEEDS} with membership changes`, () => {
+    const failures: string[] = [];
+    let changes = 0;
+    for (let seed = 1; seed <= MEMBERSHIP_BUG_BOUND_SEEDS; seed++) {
+      const report = runScenario({ ...FUZZ_SCENARIO, seed, faults: MEMBERSHIP_FAULTS });
+      changes += report.faultSteps.filter((s) => s.action.kind === 'add-node' || s.action.kind === 'remove-node').length;
+      if (report.verdict !== 'ok') failures.push(failureReport(report));
+    }
+    expect(failures).toEqual([]);
+    expect(changes).toBeGreaterThan(MEMBERSHIP_BUG_BOUND_SEEDS);
   });
 
   // Leader transfers and clock drift inside maxClockDrift, with lease reads: the newest features

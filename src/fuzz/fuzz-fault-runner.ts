@@ -6,7 +6,7 @@
  */
 import { unreachable } from '../core/assert.ts';
 import type { NodeStatus } from '../raft/node.ts';
-import type { NodeId, Role } from '../core/types.ts';
+import type { Configuration, NodeId, Role } from '../core/types.ts';
 import type { FaultAction, FaultSchedule, FaultStep } from './faults.ts';
 import { BounceVoters } from './fuzz-bounce-voters.ts';
 import { NO_ACTIONS, type EventWatch } from './fuzz-event-watch.ts';
@@ -32,12 +32,23 @@ export interface FaultTarget {
   setClockRate(id: NodeId, rate: number): void;
   /** Throws when it cannot start (no leader, `to` leads already). */
   transferLeadership(to: NodeId): void;
+  /** Membership: each throws (changing nothing) when refused. */
+  addNode(): NodeId;
+  removeNode(id: NodeId): void;
+  configuration(): Configuration;
+  /** The configuration node `id` acts on (its newest, committed or not); undefined when down. */
+  activeConfiguration(id: NodeId): Configuration | undefined;
 }
+
+/** Removals stop here: fewer voters would leave the fault schedules little to break. */
+const MIN_FUZZ_VOTERS = 3;
 
 /** The Simulation as a FaultTarget. */
 export function faultTargetOf(sim: Simulation): FaultTarget {
   return {
-    nodeIds: sim.nodeIds,
+    get nodeIds() {
+      return sim.nodeIds; // grows when a node is added
+    },
     leader: () => sim.leader(),
     nodeStatus: (id) => sim.node(id)?.status(),
     roleOf: (id) => sim.node(id)?.raft.role,
@@ -51,6 +62,10 @@ export function faultTargetOf(sim: Simulation): FaultTarget {
     setNetwork: (options) => sim.setNetwork(options),
     setClockRate: (id, rate) => sim.setClockRate(id, rate),
     transferLeadership: (to) => sim.transferLeadership(to),
+    addNode: () => sim.addNode(),
+    removeNode: (id) => sim.removeNode(id),
+    configuration: () => sim.configuration(),
+    activeConfiguration: (id) => sim.node(id)?.raft.configuration(),
   };
 }
 
@@ -147,6 +162,28 @@ export class FaultRunner {
           return; // no leader right now, or `to` already leads: nothing happened
         }
         return record(action);
+      case 'add-node':
+        try {
+          sim.addNode();
+        } catch {
+          return; // refused (a change in progress, no leader, full): nothing happened
+        }
+        return record(action);
+      case 'remove-node': {
+        const id = action.node === 'leader' ? sim.leader() : action.node;
+        if (id === undefined || sim.configuration().voters.length <= MIN_FUZZ_VOTERS) return;
+        try {
+          sim.removeNode(id);
+        } catch {
+          return; // refused or not a node: nothing happened
+        }
+        return record({ kind: 'remove-node', node: id });
+      }
+      case 'split-around-leader':
+        return this.withLeader((id) => {
+          const groups = splitAroundLeader(id, sim.activeConfiguration(id)!, sim.nodeIds, action.side);
+          this.apply(nowMs, { kind: 'partition', groups });
+        });
       default:
         return unreachable(action);
     }
@@ -159,3 +196,13 @@ export class FaultRunner {
   }
 }
 
+
+/** The two sides of a split-around-leader step (see faults.ts). */
+export function splitAroundLeader(leader: NodeId, config: Configuration, nodeIds: readonly NodeId[], side: 'new-majority' | 'one-short'): NodeId[][] {
+  const others = config.voters.filter((v) => v !== leader);
+  const majority = Math.floor(config.voters.length / 2) + 1;
+  const withLeader = side === 'new-majority'
+    ? [leader, ...others.slice(0, majority - 1)]
+    : [leader, ...config.learners, ...others.slice(0, Math.max(0, majority - 2))];
+  return [withLeader, nodeIds.filter((id) => !withLeader.includes(id))];
+}

@@ -24,6 +24,7 @@ import { Simulation, type SimulationStats } from '../sim/simulation.ts';
 import type { InvariantViolation } from '../core/protocol-node.ts';
 import { DEFAULT_NETWORK } from '../sim/network.ts';
 import type { TraceEvent } from '../sim/trace.ts';
+import type { NodeId } from '../core/types.ts';
 import { Workload } from './workload.ts';
 
 export interface ScenarioOptions {
@@ -181,19 +182,26 @@ function awaitRecovery(budget: EventBudget, workload: Workload): Outcome {
   return { ok: true, ms };
 }
 
-/** Every node (all are running after healing) applies up to the leader's commit index, with equal contents. */
+/**
+ * Every member (all are running after healing) applies up to the leader's commit index, with
+ * equal contents. Nodes removed from the cluster no longer receive entries: they are left out.
+ */
 function awaitConvergence(budget: EventBudget): Outcome {
   const sim = budget.sim;
+  const members = (): NodeId[] => {
+    const { voters, learners } = sim.configuration();
+    return [...voters, ...learners].sort((a, b) => a - b);
+  };
   const caughtUp = (): boolean => {
     const leader = sim.leader();
     const commitIndex = leader === undefined ? undefined : sim.node(leader)?.raft.commitIndex;
-    return commitIndex !== undefined && sim.nodeIds.every((id) => sim.node(id)?.kv.appliedIndex === commitIndex);
+    return commitIndex !== undefined && members().every((id) => sim.node(id)?.kv.appliedIndex === commitIndex);
   };
-  if (!budget.runUntil(caughtUp, CONVERGENCE_BOUND_MS)) {
-    const applied = sim.nodeIds.map((id) => `${id}:${sim.node(id)?.kv.appliedIndex ?? 'down'}`).join(' ');
+  if (!awaitWhileProgressing(budget, caughtUp, () => Math.min(...members().map((id) => sim.node(id)?.kv.appliedIndex ?? 0)))) {
+    const applied = members().map((id) => `${id}:${sim.node(id)?.kv.appliedIndex ?? 'down'}`).join(' ');
     return { ok: false, detail: `nodes did not reach the leader's commit index within ${CONVERGENCE_BOUND_MS} ms (applied ${applied}; ${describeRoles(sim)})` };
   }
-  const [first, ...rest] = sim.nodeIds;
+  const [first, ...rest] = members();
   const reference = canonical(sim.appliedState(first!)!);
   for (const id of rest) {
     const other = canonical(sim.appliedState(id)!);
@@ -201,6 +209,22 @@ function awaitConvergence(budget: EventBudget): Outcome {
   }
   return { ok: true };
 }
+
+/**
+ * Runs until `done`, CONVERGENCE_BOUND_MS at a time, for as long as `progress` grows in each
+ * slice (a node that joined late may still be catching up, two entries per append with some fuzz
+ * tunings), at most CONVERGENCE_SLICES slices. A slice without progress is a liveness failure.
+ */
+function awaitWhileProgressing(budget: EventBudget, done: () => boolean, progress: () => number): boolean {
+  for (let slice = 0; slice < CONVERGENCE_SLICES; slice++) {
+    const before = progress();
+    if (budget.runUntil(done, CONVERGENCE_BOUND_MS)) return true;
+    if (progress() <= before) return false;
+  }
+  return false;
+}
+
+const CONVERGENCE_SLICES = 10;
 
 function canonical(state: Map<string, string>): string {
   return JSON.stringify([...state.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

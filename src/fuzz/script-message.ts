@@ -6,6 +6,7 @@ import { unreachable } from '../core/assert.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientReplyBody, Entry, Message } from '../core/types.ts';
 import { resultText } from '../client/client-session.ts';
+import { configChangeLabel, configurationLabel } from '../core/config-change.ts';
 
 export function messageLine(m: Message): string {
   return `${m.from}->${m.to} ${m.type} ${messageFields(m)}`.trimEnd();
@@ -46,7 +47,10 @@ function messageFields(m: Message): string {
 
 /** `3@2 SET k v`: index 3, term 2, what it carries. */
 export function entryLine(e: Entry): string {
-  return `${e.index}@${e.term} ${e.data.type === 'noop' ? 'noop' : `${commandText(e.data.command)} (${e.data.clientId}#${e.data.seq})`}`;
+  const d = e.data;
+  if (d.type === 'noop') return `${e.index}@${e.term} noop`;
+  if (d.type === 'config') return `${e.index}@${e.term} CONFIG ${configChangeLabel(d.change)} (${configurationLabel(d.config)})`;
+  return `${e.index}@${e.term} ${commandText(d.command)} (${d.clientId}#${d.seq})`;
 }
 
 function commandText(c: KvCommand): string {

@@ -198,6 +198,7 @@ export class RaftLog {
 /** An estimate of an entry's wire size, for batching limits and statistics. */
 export function entrySizeBytes(entry: Entry): number {
   if (entry.data.type === 'noop') return 16;
+  if (entry.data.type === 'config') return 32 + 4 * (entry.data.config.voters.length + entry.data.config.learners.length);
   const c = entry.data.command;
   let size = 32 + entry.data.clientId.length;
   if ('key' in c) size += c.key.length;

@@ -24,7 +24,7 @@ import { KvStore, validateCommand } from '../core/kv.ts';
 import { checksum } from '../core/checksum.ts';
 import { DEFAULT_RAFT_TUNING, Raft, type RaftConfig } from './raft.ts';
 import type { Rng } from '../core/rng.ts';
-import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, DurableState, Entry, Message, NodeId, Ready, Snapshot } from '../core/types.ts';
+import type { ClientId, ClientReply, ClientReplyBody, ClientRequest, ConfigChange, DurableState, Entry, Message, NodeId, Ready, Snapshot } from '../core/types.ts';
 
 export type NodeConfig = Pick<RaftConfig, 'id' | 'voters'> &
   Partial<Omit<RaftConfig, 'id' | 'voters'>> & {
@@ -118,7 +118,13 @@ export class KvNode implements ProtocolNode {
       id: r.id, role: r.role, term: r.term, vote: r.vote, leaderId: r.leaderId,
       commitIndex: r.commitIndex, appliedIndex: this.kv.appliedIndex, lastIndex: r.log.lastIndex(),
       firstIndex: r.log.firstIndex(), snapshotIndex: r.log.snapshotIndex(),
+      voter: r.isVoter(), learner: r.configuration().learners.includes(r.id),
     };
+  }
+
+  /** A membership change, through the leader (see Raft.proposeConfigChange); returns why not. */
+  proposeConfigChange(change: ConfigChange): string | undefined {
+    return this.raft.proposeConfigChange(change);
   }
 
   /** Hands leadership to `to` (see Raft.transferLeadership); returns why not, or undefined. */
@@ -140,6 +146,8 @@ export class KvNode implements ProtocolNode {
           snapshot: { index: pr.pendingSnapshot, received: pr.snapshotOffset, total: sendingSize } }
         : { peer, matchIndex: pr.matchIndex, nextIndex: pr.nextIndex, state: pr.state, inflight: pr.inflightCount() }),
       data: this.kv.data,
+      configuration: r.configuration(),
+      committedConfiguration: r.committedConfiguration(),
     };
     if (snapshot !== undefined) inspection.snapshot = { index: snapshot.index, term: snapshot.term, bytes: snapshot.data.length };
     const receipt = r.snapshotReceipt();

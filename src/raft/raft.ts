@@ -1,7 +1,7 @@
 /**
  * The Raft protocol as a pure state machine (election with PreVote and CheckQuorum, log
  * replication with pipelining and fast back-tracking, ReadIndex, leader transfer, log
- * compaction and InstallSnapshot). No I/O, no clock, no randomness of its own: time arrives as
+ * compaction and InstallSnapshot, single-server membership changes with learners). No I/O, no clock, no randomness of its own: time arrives as
  * tick(), randomness from the injected Rng.
  *
  * THE READY / ADVANCE CONTRACT (the same shape as etcd's raft):
@@ -18,6 +18,10 @@
  *     it to compactTo(); the entries it covers leave the log, and the snapshot is in the next
  *     Ready. A snapshot installed from the leader is in a Ready too; the host rebuilds its state
  *     machine from it in step 2c, before any later committed entry.
+ *  5. Membership: a config entry takes effect on a node as soon as it is in its log (see
+ *     configuration.ts). Only voters campaign and count toward quorums; learners receive the log
+ *     and are promoted by the leader once caught up. One change at a time, and only after the
+ *     leader committed an entry of its own term (the known fix for single-server changes).
  *
  * Assertions guard every invariant; a failed one throws and the host crashes this node.
  */
@@ -26,13 +30,17 @@ import type { BugName } from '../core/bugs.ts';
 import { RaftLog } from './log.ts';
 import { Progress } from './progress.ts';
 import { majorityIndex, quorumSize } from '../core/quorum.ts';
+import { ConfigurationLog, applyChange, isVoter } from './configuration.ts';
 import { ReadIndexQueue } from './read-index.ts';
 import type { Rng } from '../core/rng.ts';
 import { checksum } from '../core/checksum.ts';
 import type {
   AppendEntries,
   AppendEntriesResp,
+  ConfigChange,
+  Configuration,
   DurableState,
+  Entry,
   EntryData,
   HardState,
   Heartbeat,
@@ -52,7 +60,10 @@ import type {
 
 export interface RaftConfig {
   id: NodeId;
-  /** Every voter, this node included. */
+  /**
+   * The bootstrap configuration: the voters the cluster was created with (the same on every
+   * node, also on one added later, which finds its own place in the log's config entries).
+   */
   voters: NodeId[];
   /** The election timer is drawn uniformly from [electionTimeoutTicks, 2 * electionTimeoutTicks - 1]. */
   electionTimeoutTicks: number;
@@ -124,7 +135,9 @@ export class Raft {
 
   private readonly config: RaftConfig;
   private readonly rng: Rng;
-  private readonly peers: NodeId[];
+  /** Every other member (voters and learners) of the active configuration. */
+  private peers: NodeId[] = [];
+  private readonly configs: ConfigurationLog;
   private readonly votes = new Map<NodeId, boolean>();
   private electionElapsedTicks = 0;
   private heartbeatElapsedTicks = 0;
@@ -156,14 +169,15 @@ export class Raft {
   private assembly: SnapshotAssembly | undefined;
 
   constructor(config: RaftConfig, durable: DurableState, rng: Rng) {
-    assert(config.voters.includes(config.id), `voters must include self ${config.id}`);
+    assert(config.voters.length > 0, 'a bootstrap configuration has voters');
     assert(config.heartbeatIntervalTicks < config.electionTimeoutTicks, 'heartbeat must beat the election timer');
     this.config = config;
     this.id = config.id;
     this.rng = rng;
-    this.peers = config.voters.filter((v) => v !== config.id);
     const snapshot = durable.snapshot;
     this.log = new RaftLog(durable.entries, snapshot?.index, snapshot?.term);
+    this.configs = new ConfigurationLog(snapshot?.config ?? { voters: config.voters, learners: [] }, durable.entries);
+    this.onConfigurationChanged();
     this.term = durable.hardState.term;
     this.vote = durable.hardState.vote;
     assert(durable.hardState.commit <= this.log.lastIndex(), 'durable commit beyond durable log');
@@ -200,12 +214,96 @@ export class Raft {
       this.tickLeader();
       return;
     }
-    if (this.electionElapsedTicks >= this.randomizedElectionTimeoutTicks) this.startElection();
+    // Learners and removed nodes never campaign: they have no vote to win with.
+    if (this.electionElapsedTicks >= this.randomizedElectionTimeoutTicks && this.isVoter()) this.startElection();
   }
 
-  /** Start an election now (the UI's "force timeout"). PreVote still applies. */
+  /** Start an election now (the UI's "force timeout"). PreVote still applies. Voters only. */
   forceElectionTimeout(): void {
-    if (this.role !== 'leader') this.startElection();
+    if (this.role !== 'leader' && this.isVoter()) this.startElection();
+  }
+
+  // ---- Membership -----------------------------------------------------------------------------
+
+  /** The configuration this node acts on (the latest in its log, committed or not). */
+  configuration(): Configuration {
+    return this.configs.active();
+  }
+
+  /** The configuration as of the commit index. */
+  committedConfiguration(): Configuration {
+    return this.configs.at(this.commitIndex);
+  }
+
+  isVoter(id: NodeId = this.id): boolean {
+    return isVoter(this.configs.active(), id);
+  }
+
+  /**
+   * Leader only: propose one membership change. Returns why it cannot, or undefined once the
+   * config entry is in the leader's log (it takes effect there at once; it is done when committed).
+   */
+  proposeConfigChange(change: ConfigChange): string | undefined {
+    if (this.role !== 'leader') return `n${this.id} is not the leader`;
+    if (this.transferee !== 0) return `leadership is moving to n${this.transferee}; try again once it has`;
+    if (!this.committedInCurrentTerm()) {
+      return `the leader has not yet committed an entry of its term ${this.term}; until it has, a change could overlap one an earlier leader left uncommitted. Try again in a moment`;
+    }
+    const pending = this.configs.latestIndex();
+    // TEST-ONLY bug: a second change before the first commits (two changes can make disjoint majorities).
+    if (pending > this.commitIndex && this.config.bug !== 'concurrent-config-change') {
+      return `a membership change is still in progress (entry ${pending} is not committed yet): one change at a time`;
+    }
+    const next = applyChange(this.configs.active(), change.op, change.node);
+    if (typeof next === 'string') return next;
+    this.propose({ type: 'config', config: next, change });
+    return undefined;
+  }
+
+  /** Learners that have caught up (they hold everything committed) become voters, one at a time. */
+  private maybePromoteLearners(): void {
+    const learners = this.configs.active().learners;
+    if (learners.length === 0 || this.transferee !== 0 || this.configs.latestIndex() > this.commitIndex || !this.committedInCurrentTerm()) return;
+    for (const learner of learners) {
+      const pr = this.progress.get(learner);
+      if (pr !== undefined && pr.matchIndex > 0 && pr.matchIndex >= this.commitIndex) {
+        this.proposeConfigChange({ op: 'promote', node: learner });
+        return;
+      }
+    }
+  }
+
+  /** After any change of the log that may have added or removed config entries. */
+  private noteLogChanged(appended: readonly Entry[]): void {
+    const before = this.configs.active();
+    this.configs.dropOverwritten(this.log);
+    const latest = this.configs.latestIndex();
+    for (const entry of appended) {
+      if (entry.data.type === 'config' && entry.index > latest && this.log.matchTerm(entry.index, entry.term)) this.configs.noteAppended([entry]);
+    }
+    if (this.configs.active() !== before) this.onConfigurationChanged();
+  }
+
+  private onConfigurationChanged(): void {
+    const c = this.configs.active();
+    this.peers = [...c.voters, ...c.learners].filter((id) => id !== this.id);
+    if (this.role !== 'leader') return;
+    for (const peer of this.peers) {
+      if (this.progress.has(peer)) continue;
+      const pr = new Progress(this.log.lastIndex() + 1, this.config.maxInflightAppends);
+      pr.recentActive = true;
+      this.progress.set(peer, pr);
+    }
+    for (const peer of [...this.progress.keys()]) if (!this.peers.includes(peer)) this.progress.delete(peer);
+  }
+
+  private voterCount(): number {
+    return this.configs.active().voters.length;
+  }
+
+  /** Other voters than this node (for "am I alone?" shortcuts). */
+  private otherVoters(): number {
+    return this.voterCount() - (this.isVoter() ? 1 : 0);
   }
 
   /**
@@ -217,7 +315,9 @@ export class Raft {
   transferLeadership(to: NodeId): string | undefined {
     if (this.role !== 'leader') return `n${this.id} is not the leader`;
     if (to === this.id) return `n${to} is already the leader`;
-    if (!this.peers.includes(to)) return `n${to} is not a voter of this cluster`;
+    if (!this.isVoter(to)) {
+      return this.configs.active().learners.includes(to) ? `n${to} is a learner: it becomes a voter once it has caught up` : `n${to} is not a voter of this cluster`;
+    }
     if (this.transferee === to) return undefined; // already under way
     this.transferee = to;
     this.transferElapsedTicks = 0;
@@ -239,7 +339,8 @@ export class Raft {
     assert(this.transferee === 0 || data.type === 'noop', 'propose during a leader transfer');
     const entry = this.log.appendNew(this.term, data);
     this.broadcastPending = true;
-    if (this.peers.length === 0) this.maybeCommit();
+    if (data.type === 'config') this.noteLogChanged([entry]);
+    if (this.otherVoters() === 0) this.maybeCommit();
     return entry.index;
   }
 
@@ -256,7 +357,7 @@ export class Raft {
       this.reads.confirmUpTo(this.reads.currentContext());
       return;
     }
-    if (this.peers.length === 0) this.reads.confirmUpTo(this.reads.currentContext());
+    if (this.otherVoters() === 0) this.reads.confirmUpTo(this.reads.currentContext());
     else this.heartbeatPending = true;
   }
 
@@ -357,9 +458,11 @@ export class Raft {
     assert(snapshot.index > this.log.snapshotIndex(), `snapshot at ${snapshot.index} is not past the last one at ${this.log.snapshotIndex()}`);
     assert(snapshot.index <= this.appliedIndex, `snapshot at ${snapshot.index} covers entries not applied (applied ${this.appliedIndex})`);
     assert(snapshot.term === this.log.term(snapshot.index), `snapshot term ${snapshot.term} differs from the log's at ${snapshot.index}`);
+    const withConfig: Snapshot = { ...snapshot, config: this.configs.at(snapshot.index) };
     this.log.compact(snapshot.index);
-    this.snapshot = snapshot;
-    this.snapshotWrite = { snapshot, from: 'compaction' };
+    this.configs.compact(snapshot.index);
+    this.snapshot = withConfig;
+    this.snapshotWrite = { snapshot: withConfig, from: 'compaction' };
   }
 
   latestSnapshot(): Snapshot | undefined {
@@ -401,6 +504,7 @@ export class Raft {
     const data = a.parts.join('');
     if (data.length !== a.totalLength || checksum(data) !== a.checksum) return answer(0, 0); // damaged: start over
     this.pendingInstall = { index: a.index, term: a.term, data, checksum: a.checksum };
+    if (m.config !== undefined) this.pendingInstall.config = m.config;
     answer(data.length, a.index);
   }
 
@@ -420,6 +524,8 @@ export class Raft {
     this.pendingInstall = undefined;
     if (snapshot.index <= this.commitIndex) return; // caught up by appends meanwhile
     this.log.restore(snapshot.index, snapshot.term);
+    this.configs.restore(snapshot.config ?? { voters: this.config.voters, learners: [] });
+    this.onConfigurationChanged();
     this.setCommit(snapshot.index);
     this.appliedIndex = snapshot.index;
     this.snapshot = snapshot;
@@ -432,10 +538,12 @@ export class Raft {
     if (pr.state !== 'snapshot' || pr.pendingSnapshot !== snapshot.index) pr.becomeSnapshot(snapshot.index);
     const offset = pr.snapshotOffset;
     const chunk = snapshot.data.slice(offset, offset + this.config.maxSnapshotChunkBytes);
-    this.send({
+    const m: InstallSnapshot = {
       type: 'InstallSnapshot', from: this.id, to, term: this.term, snapshotIndex: snapshot.index, snapshotTerm: snapshot.term,
       offset, chunk, totalLength: snapshot.data.length, checksum: snapshot.checksum,
-    });
+    };
+    if (snapshot.config !== undefined) m.config = snapshot.config;
+    this.send(m);
     pr.snapshotChunkInFlight = offset;
   }
 
@@ -447,6 +555,7 @@ export class Raft {
       // Installed, or it had the entries: a true claim whenever it arrives.
       if (pr.state === 'snapshot' && m.offset === pr.snapshotChunkInFlight) pr.chunkAnswered(m.received);
       if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
+      if (this.role !== 'leader') return; // our own removal committed
       if (m.from === this.transferee && pr.matchIndex === this.log.lastIndex()) this.sendTimeoutNow(m.from);
       this.sendAppend(m.from);
       return;
@@ -465,7 +574,7 @@ export class Raft {
 
   /** Our leader handed us leadership: campaign now, as a candidate straight away. */
   private handleTimeoutNow(m: TimeoutNow): void {
-    if (this.role === 'leader' || m.from !== this.leaderId) return; // a stale or misrouted one
+    if (this.role === 'leader' || m.from !== this.leaderId || !this.isVoter()) return; // stale, misrouted, or we cannot win
     this.campaign('candidate', true);
   }
 
@@ -489,7 +598,8 @@ export class Raft {
     }
     const type = role === 'pre-candidate' ? 'PreVote' : 'RequestVote';
     const term = role === 'pre-candidate' ? this.term + 1 : this.term;
-    for (const to of this.peers) {
+    for (const to of this.configs.active().voters) {
+      if (to === this.id) continue;
       const request: VoteRequest = { type, from: this.id, to, term, lastLogIndex: this.log.lastIndex(), lastLogTerm: this.log.lastTerm() };
       if (transfer) request.transfer = true;
       this.send(request);
@@ -520,8 +630,8 @@ export class Raft {
    */
   private leaseHolds(): boolean {
     if (this.config.reads !== 'lease' || !this.config.checkQuorum || this.role !== 'leader' || this.transferee !== 0) return false;
-    const acks = [this.ticks];
-    for (const pr of this.progress.values()) acks.push(pr.leaseAcked);
+    const acks = this.isVoter() ? [this.ticks] : [];
+    for (const [peer, pr] of this.progress) if (this.isVoter(peer)) acks.push(pr.leaseAcked);
     const start = majorityIndex(acks);
     return this.ticks < start + this.leaseTicks();
   }
@@ -575,13 +685,16 @@ export class Raft {
       else this.becomeLeader();
       return;
     }
-    const rejections = [...this.votes.values()].filter((g) => !g).length;
-    if (rejections >= quorumSize(this.config.voters.length)) this.becomeFollower(this.term, 0);
+    let rejections = 0;
+    for (const [from, granted] of this.votes) if (!granted && this.isVoter(from)) rejections++;
+    if (rejections >= quorumSize(this.voterCount())) this.becomeFollower(this.term, 0);
   }
 
+  /** Only voters' answers count (a learner asked by mistake, or a removed node, does not). */
   private hasVoteQuorum(): boolean {
-    const grants = [...this.votes.values()].filter((g) => g).length;
-    return grants >= quorumSize(this.config.voters.length);
+    let grants = 0;
+    for (const [from, granted] of this.votes) if (granted && this.isVoter(from)) grants++;
+    return grants >= quorumSize(this.voterCount());
   }
 
   private becomeFollower(term: number, leaderId: NodeId): void {
@@ -605,11 +718,7 @@ export class Raft {
     this.leaderId = this.id;
     this.electionElapsedTicks = 0;
     this.heartbeatElapsedTicks = 0;
-    for (const peer of this.peers) {
-      const pr = new Progress(this.log.lastIndex() + 1, this.config.maxInflightAppends);
-      pr.recentActive = true;
-      this.progress.set(peer, pr);
-    }
+    this.onConfigurationChanged(); // a Progress for every peer
     // A no-op of our own term: it lets entries of earlier terms commit, and ReadIndex needs it.
     this.propose({ type: 'noop' });
   }
@@ -629,16 +738,17 @@ export class Raft {
       this.heartbeatElapsedTicks = 0;
       this.heartbeatPending = true;
     }
+    this.maybePromoteLearners();
     if (this.electionElapsedTicks < this.config.electionTimeoutTicks) return;
     this.electionElapsedTicks = 0;
     if (!this.config.checkQuorum) return;
-    let active = 1;
-    for (const pr of this.progress.values()) {
-      if (pr.recentActive) active++;
+    let active = this.isVoter() ? 1 : 0;
+    for (const [peer, pr] of this.progress) {
+      if (pr.recentActive && this.isVoter(peer)) active++;
       pr.recentActive = false;
     }
     // CheckQuorum: a leader cut off from a majority steps down instead of serving a minority.
-    if (active < quorumSize(this.config.voters.length)) this.becomeFollower(this.term, 0);
+    if (active < quorumSize(this.voterCount())) this.becomeFollower(this.term, 0);
   }
 
   // ---- Replication: follower side -------------------------------------------------------------
@@ -655,6 +765,7 @@ export class Raft {
       return;
     }
     const lastCovered = Math.max(m.prevLogIndex, this.log.appendFromLeader(m.entries, this.config.bug !== 'no-truncate'));
+    this.noteLogChanged(m.entries);
     if (this.config.bug !== 'no-truncate') this.durableIndex = Math.min(this.durableIndex, this.log.firstUnstable() - 1);
     assert(this.log.lastIndex() >= this.commitIndex, `an append truncated committed entries (commit ${this.commitIndex}, last ${this.log.lastIndex()})`);
     this.advanceCommit(Math.min(m.commit, lastCovered));
@@ -717,6 +828,7 @@ export class Raft {
     pr.recentActive = true;
     if (m.success) {
       if (pr.acknowledge(m.matchIndex)) this.maybeCommit();
+      if (this.role !== 'leader') return; // our own removal committed
       if (m.from === this.transferee && pr.matchIndex === this.log.lastIndex()) this.sendTimeoutNow(m.from);
       this.sendAppend(m.from);
       return;
@@ -779,7 +891,8 @@ export class Raft {
 
   private confirmReads(): void {
     if (!this.reads.hasUnconfirmed()) return;
-    const acked = [this.reads.currentContext(), ...[...this.progress.values()].map((pr) => pr.readAcked)];
+    const acked = this.isVoter() ? [this.reads.currentContext()] : [];
+    for (const [peer, pr] of this.progress) if (this.isVoter(peer)) acked.push(pr.readAcked);
     this.reads.confirmUpTo(majorityIndex(acked));
   }
 
@@ -838,17 +951,25 @@ export class Raft {
   private maybeCommit(): void {
     const matches = this.matchScratch;
     matches.length = 0;
-    matches.push(this.durableIndex);
-    for (const pr of this.progress.values()) matches.push(pr.matchIndex);
-    const index = majorityIndex(matches);
+    // A leader removing itself still leads until that change commits, but no longer counts itself.
+    if (this.isVoter()) matches.push(this.durableIndex);
+    // TEST-ONLY bug: learners' acknowledgements count toward the voters' majority.
+    const learnersCount = this.config.bug === 'learner-in-quorum';
+    for (const [peer, pr] of this.progress) if (learnersCount || this.isVoter(peer)) matches.push(pr.matchIndex);
+    const index = majorityIndex(matches, quorumSize(this.voterCount()));
     if (index <= this.commitIndex) return;
     // Figure 8: an entry of an earlier term on a majority can still be overwritten.
     if (this.log.term(index) !== this.term && this.config.bug !== 'commit-old-term') return;
     this.setCommit(index);
+    if (!isVoter(this.committedConfiguration(), this.id)) {
+      // Our own removal is committed: lead no more (and, not a voter, never campaign again).
+      this.becomeFollower(this.term, 0);
+      return;
+    }
     // Followers learn the new commit index from the next append or heartbeat (at most one
     // heartbeat interval away): no extra round of empty appends just to announce it.
     if (this.reads.releaseDeferred(this.commitIndex)) {
-      if (this.peers.length === 0) this.reads.confirmUpTo(this.reads.currentContext());
+      if (this.otherVoters() === 0) this.reads.confirmUpTo(this.reads.currentContext());
       else this.heartbeatPending = true;
     }
   }

@@ -43,9 +43,11 @@ export type StorageMode = 'indexeddb' | 'memory';
 export interface EntryView {
   index: number;
   term: number;
-  /** "noop", "SET k v", "DEL k", "CAS k a b" (values shortened for display; full text on demand). */
+  /** "noop", "SET k v", "DEL k", "CAS k a b", "add n4 as learner" (values shortened for display; full text on demand). */
   label: string;
   clientId?: string;
+  /** A membership change (drawn apart from commands and no-ops). */
+  config?: true;
 }
 
 /** What the leader knows of one peer's log (the protocol-node contract's PeerProgress). */

@@ -280,6 +280,10 @@ function snapshotProblem(value: unknown): string | undefined {
   if (!isCount(index) || index < 1 || !isCount(term) || term < 1) return `bad index or term ${JSON.stringify({ index, term })}`;
   if (typeof data !== 'string') return 'the snapshot has no data';
   if (!isCount(stored)) return 'the snapshot has no checksum';
+  if (value['config'] !== undefined) {
+    const problem = configurationProblem(value['config']);
+    if (problem !== undefined) return problem;
+  }
   const actual = checksum(data);
   if (actual !== stored) return `the snapshot at index ${index} is truncated or corrupted: its data (${data.length} characters) has checksum ${actual}, the record says ${stored}`;
   return undefined;
@@ -298,6 +302,7 @@ function entryProblem(value: unknown, key: IDBValidKey | undefined, expectedInde
 function entryDataProblem(data: unknown): string | undefined {
   if (!isRecord(data)) return 'entry data is missing';
   if (data['type'] === 'noop') return undefined;
+  if (data['type'] === 'config') return configurationProblem(data['config']) ?? configChangeProblem(data['change']);
   if (data['type'] !== 'command') return `unknown entry type ${JSON.stringify(data['type'])}`;
   if (typeof data['clientId'] !== 'string' || data['clientId'].length === 0) return 'command without a client id';
   if (!isCount(data['seq']) || data['seq'] < 1) return `bad client seq ${JSON.stringify(data['seq'])}`;
@@ -313,6 +318,21 @@ function hardStateProblem(hard: unknown, offset: number, entries: Entry[], snaps
   if (commit > offset + entries.length) return `commit index ${commit} is beyond the last log entry ${offset + entries.length}`;
   const lastTerm = entries[entries.length - 1]?.term ?? snapshotTerm;
   if (lastTerm > term) return `term ${term} is below the last log entry's term ${lastTerm}`;
+  return undefined;
+}
+
+function configurationProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'config entry without a configuration';
+  const ids = (v: unknown) => Array.isArray(v) && v.every((id) => isCount(id) && id >= 1);
+  if (!ids(value['voters']) || !ids(value['learners'])) return `bad configuration ${JSON.stringify(value)}`;
+  if ((value['voters'] as number[]).length === 0) return 'a configuration without voters';
+  return undefined;
+}
+
+function configChangeProblem(value: unknown): string | undefined {
+  if (!isRecord(value) || !['add-learner', 'promote', 'remove'].includes(value['op'] as string) || !isCount(value['node'])) {
+    return `bad membership change ${JSON.stringify(value)}`;
+  }
   return undefined;
 }
 

@@ -6,6 +6,7 @@ import { unreachable } from '../core/assert.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import type { ClientReplyBody, Entry, Message } from '../core/types.ts';
 import type { EntryView } from './cluster-api.ts';
+import { configChangeLabel } from '../core/config-change.ts';
 
 /** Values longer than this are cut in labels and summaries ("…" marks the cut). */
 export const LABEL_VALUE_CHARS = 24;
@@ -39,9 +40,12 @@ const entryViews = new WeakMap<Entry, EntryView>();
 export function entryView(entry: Entry): EntryView {
   const cached = entryViews.get(entry);
   if (cached !== undefined) return cached;
-  const view: EntryView = entry.data.type === 'noop'
+  const d = entry.data;
+  const view: EntryView = d.type === 'noop'
     ? { index: entry.index, term: entry.term, label: 'noop' }
-    : { index: entry.index, term: entry.term, label: commandLabel(entry.data.command), clientId: entry.data.clientId };
+    : d.type === 'config'
+      ? { index: entry.index, term: entry.term, label: configChangeLabel(d.change), config: true }
+      : { index: entry.index, term: entry.term, label: commandLabel(d.command), clientId: d.clientId };
   entryViews.set(entry, view);
   return view;
 }

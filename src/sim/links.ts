@@ -33,6 +33,18 @@ export class Links {
     this.nodeIds = [...nodeIds];
   }
 
+  /** A node joins: it reaches everyone (a partition made before it does not cover it). */
+  addNode(id: NodeId): void {
+    assert(!this.nodeIds.includes(id), `node ${id} exists already`);
+    this.nodeIds.push(id);
+  }
+
+  /** Undoes addNode of the last node (its addition was refused). */
+  removeLastNode(id: NodeId): void {
+    assert(this.nodeIds[this.nodeIds.length - 1] === id, `node ${id} is not the last added`);
+    this.nodeIds.pop();
+  }
+
   /** A new set of nodes: every link is whole again and no link has its own delay. */
   reset(nodeIds: readonly NodeId[]): void {
     this.nodeIds = [...nodeIds];

@@ -20,7 +20,7 @@ import { clockRateProblem } from '../core/clock-rate.ts';
 import type { InvariantViolation, Protocol, ProtocolNode, SafetyChecker } from '../core/protocol-node.ts';
 import { NodeLoop } from '../core/node-loop.ts';
 import { MemoryStorage, durableLastIndex, logOffset, type StorageBatch } from '../core/storage.ts';
-import type { ClientReply, Message, NodeId, Ready, Role } from '../core/types.ts';
+import type { ClientReply, ConfigChange, Configuration, Message, NodeId, Ready, Role } from '../core/types.ts';
 import type { History } from '../check/history.ts';
 import { SimClient, type ClientHost } from './client.ts';
 import { DEFAULT_MAX_IN_FLIGHT, InFlightList } from './in-flight.ts';
@@ -102,6 +102,9 @@ export interface NodeStatusView {
   /** Raft: the first index still in the log (after compaction), and the snapshot's last (0 = none). */
   firstIndex: number;
   snapshotIndex: number;
+  /** Raft: is it a voter, or a learner, in the cluster's committed configuration (both false: removed). */
+  voter: boolean;
+  learner: boolean;
 }
 
 export interface SimulationStats extends NetworkStats {
@@ -129,7 +132,10 @@ export const MAX_NODES = 9;
 
 export class Simulation {
   readonly seed: number;
-  readonly nodeIds: readonly NodeId[];
+  /** Every node ever in this run, in id order (a removed node keeps its number). */
+  private ids: NodeId[];
+  /** The nodes the cluster was created with: every node's bootstrap configuration. */
+  private readonly bootstrapIds: readonly NodeId[];
   readonly options: Readonly<Required<Omit<SimulationOptions, 'bug' | 'raft' | 'network' | 'reads' | 'snapshotThresholdEntries'>>> & Pick<SimulationOptions, 'bug' | 'raft'>;
   /** How nodes start, and which safety checks apply: the hosts know a protocol only through this. */
   private readonly protocol: Protocol;
@@ -173,13 +179,17 @@ export class Simulation {
     this.protocol = this.options.system === 'limit' ? limitProtocol : raftProtocol({ tuning, bug: options.bug });
     this.invariants = this.options.invariants ? this.protocol.safetyChecker?.() : undefined;
     this.traceBuffer = new TraceBuffer(this.options.traceLimit);
-    this.nodeIds = Array.from({ length: nodes }, (_, k) => k + 1);
-    this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), this.nodeIds, options.network);
-    this.nodes = this.nodeIds.map((id) => ({
-      id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0, error: undefined, reportedCommit: 0, clockRate: 1,
-    }));
-    this.lastRoles = this.nodeIds.map(() => ({ role: 'crashed', term: -1 }));
+    this.bootstrapIds = Array.from({ length: nodes }, (_, k) => k + 1);
+    this.ids = [...this.bootstrapIds];
+    this.network = new Network(new SeededRng(deriveSeed(this.seed, 1)), this.ids, options.network);
+    this.nodes = this.ids.map((id) => newSimNode(id));
+    this.lastRoles = this.ids.map(() => ({ role: 'crashed', term: -1 }));
     for (const n of this.nodes) this.start(n);
+  }
+
+  /** Every node ever in this run, in id order: removed nodes stay (and keep their number). */
+  get nodeIds(): readonly NodeId[] {
+    return this.ids;
   }
 
   // ---- Time -------------------------------------------------------------------------------------
@@ -233,7 +243,7 @@ export class Simulation {
     const rng = new SeededRng(deriveSeed(this.seed, 2, n.id, n.restarts));
     let node: ProtocolNode;
     try {
-      node = this.protocol.start({ id: n.id, nodeIds: this.nodeIds, durable: n.storage.load(), rng });
+      node = this.protocol.start({ id: n.id, nodeIds: this.bootstrapIds, durable: n.storage.load(), rng });
     } catch (error) {
       if (!this.options.containNodeErrors && !(error instanceof AssertionError)) throw error;
       n.error = `refused to start: ${describeError(error)}`;
@@ -474,6 +484,67 @@ export class Simulation {
     this.guard(n, () => this.runLoop(n));
   }
 
+  // ---- Membership (Raft) ----------------------------------------------------------------------
+
+  /**
+   * Starts a new, empty node and asks the leader to add it as a learner; the leader promotes it
+   * to voter once it has caught up. Returns its id. Throws (adding nothing) when there is no
+   * leader, a change is still in progress, or the cluster is full.
+   */
+  addNode(): NodeId {
+    const members = this.configuration();
+    if (members.voters.length + members.learners.length >= MAX_NODES) throw new Error(`the cluster has ${MAX_NODES} members, the most it can have`);
+    if (this.nodes.length >= MAX_NODES) throw new Error(`all ${MAX_NODES} node numbers are used (a removed node keeps its number)`);
+    const id = this.nodes.length + 1;
+    const n = newSimNode(id);
+    this.nodes.push(n);
+    this.ids = [...this.ids, id];
+    this.lastRoles.push({ role: 'crashed', term: -1 });
+    this.network.links.addNode(id);
+    try {
+      this.proposeChange({ op: 'add-learner', node: id }, `cannot add n${id}`);
+    } catch (error) {
+      this.nodes.pop();
+      this.ids = this.ids.slice(0, -1);
+      this.lastRoles.pop();
+      this.network.links.removeLastNode(id);
+      throw error;
+    }
+    this.start(n);
+    this.observeRoles();
+    return id;
+  }
+
+  /** Asks the leader to remove node `id` from the cluster (it keeps running, outside it). */
+  removeNode(id: NodeId): void {
+    this.simNode(id);
+    this.proposeChange({ op: 'remove', node: id }, `cannot remove n${id}`);
+    this.observeRoles();
+  }
+
+  /** The committed configuration, as the leader (or, without one, the most up-to-date node) knows it. */
+  configuration(): Configuration {
+    let best: KvNode | undefined;
+    for (const n of this.nodes) {
+      const node = n.node;
+      if (!(node instanceof KvNode)) continue;
+      const r = node.raft;
+      if (best === undefined || rank(r) > rank(best.raft)) best = node;
+    }
+    if (best === undefined) return { voters: [...this.bootstrapIds], learners: [] };
+    return best.raft.committedConfiguration();
+  }
+
+  private proposeChange(change: ConfigChange, refusal: string): void {
+    if (this.options.system !== 'raft') throw new Error(`${refusal}: ${this.options.system} has no membership changes`);
+    const from = this.leader();
+    if (from === undefined) throw new Error(`${refusal}: no leader to propose it: wait for an election`);
+    const n = this.simNode(from);
+    const refused = n.node!.proposeConfigChange!(change);
+    if (refused !== undefined) throw new Error(`${refusal}: ${refused}`);
+    this.guard(n, () => this.runLoop(n));
+  }
+
   transferLeadership(to: NodeId): void {
     this.simNode(to);
     const from = this.leader();
@@ -647,6 +718,7 @@ export class Simulation {
   }
 
   status(): NodeStatusView[] {
+    const config = this.configuration();
     return this.nodes.map((n) => {
       const s = n.node?.status();
       const durable = n.storage.durableState();
@@ -655,6 +727,7 @@ export class Simulation {
         commitIndex: s?.commitIndex ?? durable.hardState.commit, lastIndex: s?.lastIndex ?? durableLastIndex(durable),
         alive: n.node !== undefined,
         firstIndex: s?.firstIndex ?? logOffset(durable) + 1, snapshotIndex: s?.snapshotIndex ?? logOffset(durable),
+        voter: config.voters.includes(n.id), learner: config.learners.includes(n.id),
       };
     });
   }
@@ -712,6 +785,15 @@ export class Simulation {
     assert(n !== undefined && n.id === id, `no node ${id} (nodes are ${this.nodeIds.join(', ')})`);
     return n;
   }
+}
+
+function newSimNode(id: NodeId): SimNode {
+  return { id, storage: new MemoryStorage(), node: undefined, loop: undefined, epoch: 0, restarts: 0, error: undefined, reportedCommit: 0, clockRate: 1 };
+}
+
+/** Who knows the committed configuration best: a leader of the highest term, else the highest commit. */
+function rank(r: KvNode['raft']): number {
+  return (r.role === 'leader' ? 1e15 : 0) + r.term * 1e9 + r.commitIndex;
 }
 
 function describeError(error: unknown): string {
