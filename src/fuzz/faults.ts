@@ -15,7 +15,7 @@ import type { NodeId } from '../core/types.ts';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../sim/network.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 
-export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer'] as const;
+export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer', 'compact'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -48,7 +48,9 @@ export type FaultAction =
   /** Every clock keeps true time again. */
   | { kind: 'clocks-true' }
   /** The leader hands leadership to `to` (nothing when there is no leader or `to` leads). */
-  | { kind: 'transfer-leadership'; to: NodeId };
+  | { kind: 'transfer-leadership'; to: NodeId }
+  /** Node `node` snapshots now and drops the entries it covers (nothing when it is down or has nothing new). */
+  | { kind: 'compact'; node: NodeId };
 
 export interface FaultStep {
   atMs: number;
@@ -138,7 +140,8 @@ type EpisodeKind =
   | 'figure-8'
   | 'weather'
   | 'drift'
-  | 'transfers';
+  | 'transfers'
+  | 'compactions';
 
 function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   const kinds: EpisodeKind[] = [];
@@ -148,6 +151,7 @@ function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   if (hasWeather(faults)) kinds.push('weather');
   if (faults.includes('drift')) kinds.push('drift');
   if (faults.includes('transfer')) kinds.push('transfers');
+  if (faults.includes('compact')) kinds.push('compactions');
   return kinds;
 }
 
@@ -175,6 +179,8 @@ function planEpisodeSteps(first: EpisodeKind, rng: SeededRng, o: FaultScheduleOp
     steps.push(...planShape(second, { ...ctx, startMs: startMs + rng.int(0, 100) }));
   }
   if (first !== 'weather' && hasWeather(o.faults) && rng.chance(0.5)) steps.push(...planShape('weather', ctx));
+  // Compactions during crashes and partitions leave followers behind the leader's snapshot: InstallSnapshot.
+  if (first !== 'compactions' && o.faults.includes('compact') && rng.chance(0.5)) steps.push(...planShape('compactions', ctx));
   // Elections follow most faults, and the end of every episode; crashing their voters finds vote bugs.
   if (first !== 'election-crashes' && o.faults.includes('crash')) steps.push({ atMs: startMs, action: bounceVoters(ctx, endMs + AFTERMATH_MS) });
   return steps.map((step) => ({ ...step, atMs: Math.min(step.atMs, endMs) }));
@@ -209,6 +215,8 @@ function planShape(kind: EpisodeKind, ctx: EpisodeContext): FaultStep[] {
       return planDrift(ctx);
     case 'transfers':
       return planTransfers(ctx);
+    case 'compactions':
+      return planCompactions(ctx);
     default:
       return unreachable(kind);
   }
@@ -233,6 +241,16 @@ function planTransfers({ rng, nodes, startMs, endMs }: EpisodeContext): FaultSte
   for (let k = rng.int(1, 3), t = startMs; k > 0 && t <= endMs; k--, t += rng.int(20, 300)) {
     steps.push({ atMs: t, action: { kind: 'transfer-leadership', to: rng.int(1, nodes) } });
   }
+  return steps;
+}
+
+/**
+ * One to four nodes compact at random moments of the episode, on top of the snapshot threshold:
+ * snapshots at odd indexes, on leaders and followers, while others are down or cut off.
+ */
+function planCompactions({ rng, nodes, startMs, endMs }: EpisodeContext): FaultStep[] {
+  const steps: FaultStep[] = [];
+  for (let k = rng.int(1, 4); k > 0; k--) steps.push({ atMs: rng.int(startMs, endMs), action: { kind: 'compact', node: rng.int(1, nodes) } });
   return steps;
 }
 
@@ -363,6 +381,7 @@ export function describeFaultStep(step: FaultStep): string {
     : a.kind === 'cut' ? `cut ${a.links.map(([f, t]) => `${f}->${t}`).join(' ')}`
     : a.kind === 'network' ? `network drop=${a.network.dropRate} dup=${a.network.duplicateRate} delay=${a.network.delayMs.join('-')}ms`
     : a.kind === 'isolate' ? `isolate ${a.node}`
+    : a.kind === 'compact' ? `compact ${a.node}`
     : a.kind === 'bounce-voters' ? `bounce voters of contested elections ${a.afterVoteMs} ms after they vote, until ${a.untilMs} ms`
     : a.kind === 'power-loss' ? `power loss after the next commit (others back after ${a.othersBackMs} ms, leader after ${a.leaderBackMs} ms), until ${a.untilMs} ms`
     : a.kind === 'figure-8' ? `figure 8 (partners ${a.partners.join(',')}, ${a.writeMs} ms of writes), until ${a.untilMs} ms`

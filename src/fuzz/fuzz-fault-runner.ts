@@ -32,6 +32,8 @@ export interface FaultTarget {
   setClockRate(id: NodeId, rate: number): void;
   /** Throws when it cannot start (no leader, `to` leads already). */
   transferLeadership(to: NodeId): void;
+  /** Throws when it cannot (the node is down, or applied nothing since its last snapshot). */
+  compact(id: NodeId): void;
 }
 
 /** The Simulation as a FaultTarget. */
@@ -51,6 +53,7 @@ export function faultTargetOf(sim: Simulation): FaultTarget {
     setNetwork: (options) => sim.setNetwork(options),
     setClockRate: (id, rate) => sim.setClockRate(id, rate),
     transferLeadership: (to) => sim.transferLeadership(to),
+    compact: (id) => sim.compact(id),
   };
 }
 
@@ -147,6 +150,8 @@ export class FaultRunner {
           return; // no leader right now, or `to` already leads: nothing happened
         }
         return record(action);
+      case 'compact':
+        return compacted(sim, action.node) ? record(action) : undefined;
       default:
         return unreachable(action);
     }
@@ -159,3 +164,13 @@ export class FaultRunner {
   }
 }
 
+/** Compacts node `id`; false when it refused (down, or nothing applied since its last snapshot). */
+function compacted(sim: FaultTarget, id: NodeId): boolean {
+  try {
+    sim.compact(id);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && /is down|cannot compact/.test(error.message)) return false;
+    throw error;
+  }
+}
