@@ -35,7 +35,7 @@ describe('npm run sim', () => {
     const r = await run('sim', ['--seed', '2', '--ops', '300', '--bug', 'no-dedup']);
     expect(r.code).toBe(1);
     expect(r.stdout.at(-1)).toMatch(/^seed=2 ops=300 ok=\d+ linearizable=false /);
-    expect(r.stdout).toContain('  replay: npm run sim -- --nodes 5 --seed 2 --ops 300 --clients 8 --faults crash,partition,drop,duplicate,delay --bug no-dedup');
+    expect(r.stdout).toContain('  replay: npm run sim -- --nodes 5 --seed 2 --ops 300 --clients 8 --faults crash,partition,drop,duplicate,delay,compact --snapshot-threshold 50 --bug no-dedup');
   });
 
   it.concurrent('exits 2 with a message naming the bad flag', async () => {
@@ -71,7 +71,7 @@ describe('npm run fuzz', () => {
     expect(r.code).toBe(1);
     expect(r.stdout.at(-1)).toBe('2 seeds, 2 violations');
     for (const seed of [10, 11]) {
-      expect(r.stdout).toContain(`  replay: npm run sim -- --nodes 5 --seed ${seed} --ops 200 --clients 8 --faults crash,partition,drop,duplicate,delay --bug no-dedup`);
+      expect(r.stdout).toContain(`  replay: npm run sim -- --nodes 5 --seed ${seed} --ops 200 --clients 8 --faults crash,partition,drop,duplicate,delay,compact --snapshot-threshold 50 --bug no-dedup`);
     }
   });
 

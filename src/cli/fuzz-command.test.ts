@@ -37,7 +37,7 @@ describe('npm run fuzz', () => {
     const out = io();
     expect(await runFuzzCommand(['--seeds', '3', '--from', '5', '--ops', '150', '--workers', '1'], out)).toBe(FUZZ_EXIT_CODES.ok);
     expect(out.stdout).toEqual(['3 seeds, 0 violations']);
-    expect(out.stderr[0]).toBe('fuzz: seeds 5..7 on 1 workers: 5 nodes, 150 ops, 8 clients, faults crash,partition,drop,duplicate,delay');
+    expect(out.stderr[0]).toBe('fuzz: seeds 5..7 on 1 workers: 5 nodes, 150 ops, 8 clients, faults crash,partition,drop,duplicate,delay,compact, a snapshot every 50 entries');
     expect(out.stderr.some((line) => /^fuzz: 3\/3 seeds, 0 violations, 0 unknown, [\d.]+ s elapsed, ETA 0 s$/.test(line))).toBe(true);
     expect(out.workers).toEqual([1]);
   });
@@ -47,7 +47,7 @@ describe('npm run fuzz', () => {
     expect(await runFuzzCommand(['--seeds', '2', '--from', '3', '--ops', '300', '--bug', 'no-dedup'], out)).toBe(FUZZ_EXIT_CODES.violations);
     expect(out.stdout.at(-1)).toBe('2 seeds, 2 violations');
     expect(out.stdout[0]).toMatch(/^FAIL seed=3 ops=300 .*linearizable=false/);
-    expect(out.stdout[0]).toContain('replay: npm run sim -- --nodes 5 --seed 3 --ops 300 --clients 8 --faults crash,partition,drop,duplicate,delay --bug no-dedup');
+    expect(out.stdout[0]).toContain('replay: npm run sim -- --nodes 5 --seed 3 --ops 300 --clients 8 --faults crash,partition,drop,duplicate,delay,compact --snapshot-threshold 50 --bug no-dedup');
     expect(out.stdout[1]).toMatch(/^FAIL seed=4 /);
     expect(out.workers).toEqual([2]);
   });
@@ -83,6 +83,8 @@ describe('npm run fuzz', () => {
       [['--bug', 'off-by-one'], /^fuzz: --bug: unknown variant "off-by-one"; the variants are vote-ignores-log, /],
       [['--faults', 'crash,meteor'], /^fuzz: --faults: unknown fault "meteor"/],
       [['--nodes', '10'], /^fuzz: --nodes: expected a whole number from 1 to 9/],
+      [['--snapshot-threshold', '-1'], /^fuzz: .*--snapshot-threshold/],
+      [['--snapshot-threshold', 'often'], /^fuzz: --snapshot-threshold: expected a whole number from 0 to/],
       [['--workers', '0'], /^fuzz: --workers:/],
       [['--frobnicate'], /^fuzz: Unknown option '--frobnicate'/],
     ];

@@ -98,6 +98,7 @@ async function runAll(request: FuzzRequest, io: FuzzCommandIo): Promise<SeedResu
   const seeds = Array.from({ length: request.seeds }, (_, k) => request.from + k);
   io.err(`fuzz: seeds ${seeds[0]}..${seeds[seeds.length - 1]} on ${Math.min(request.workers, seeds.length)} workers: ` +
     `${scenario.nodes} nodes, ${scenario.ops} ops, ${scenario.clients} clients, faults ${scenario.faults.join(',') || 'none'}` +
+    `, ${scenario.snapshotThresholdEntries === 0 ? 'no snapshots' : `a snapshot every ${scenario.snapshotThresholdEntries} entries`}` +
     `${scenario.reads === undefined ? '' : `, ${scenario.reads} reads`}${scenario.bug === undefined ? '' : `, bug ${scenario.bug} (TEST-ONLY)`}`);
   const results: SeedResult[] = [];
   const progress = io.progress(seeds.length);

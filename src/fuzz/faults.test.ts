@@ -61,7 +61,7 @@ describe('FaultSchedule', () => {
   it('covers every episode shape over a few seeds, including the choreographies', () => {
     const kinds = new Set<string>();
     for (let seed = 1; seed <= 5; seed++) for (const s of new FaultSchedule(seed, options()).preview(40)) kinds.add(s.action.kind);
-    for (const kind of ['crash', 'crash-leader', 'restart', 'partition', 'isolate-leader', 'cut', 'network', 'bounce-voters', 'figure-8', 'power-loss', 'clock', 'clocks-true', 'transfer-leadership']) {
+    for (const kind of ['crash', 'crash-leader', 'restart', 'partition', 'isolate-leader', 'cut', 'network', 'bounce-voters', 'figure-8', 'power-loss', 'clock', 'clocks-true', 'transfer-leadership', 'compact']) {
       expect(kinds).toContain(kind);
     }
   });
@@ -70,7 +70,8 @@ describe('FaultSchedule', () => {
     for (const nodes of [1, 2, 3]) {
       for (const step of new FaultSchedule(1, options(FAULT_KINDS, nodes)).preview(40)) {
         const a = step.action;
-        const ids = a.kind === 'crash' || a.kind === 'restart' ? a.nodes : a.kind === 'partition' ? a.groups.flat() : a.kind === 'cut' ? a.links.flat() : [];
+        const ids = a.kind === 'crash' || a.kind === 'restart' ? a.nodes : a.kind === 'partition' ? a.groups.flat() : a.kind === 'cut' ? a.links.flat()
+          : a.kind === 'compact' ? [a.node] : [];
         for (const id of ids) expect(id >= 1 && id <= nodes).toBe(true);
         expect(describeFaultStep(step)).toMatch(/ms {2}\S/);
       }

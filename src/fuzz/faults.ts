@@ -15,7 +15,7 @@ import type { NodeId } from '../core/types.ts';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../sim/network.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 
-export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer', 'membership'] as const;
+export const FAULT_KINDS = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'drift', 'transfer', 'compact', 'membership'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -59,7 +59,9 @@ export type FaultAction =
    * ('one-short'); everyone else on the other side. Right after a membership change, that is
    * where a change made too early, or a learner counted as a voter, lets two sides commit.
    */
-  | { kind: 'split-around-leader'; side: 'new-majority' | 'one-short' };
+  | { kind: 'split-around-leader'; side: 'new-majority' | 'one-short' }
+  /** Node `node` snapshots now and drops the entries it covers (nothing when it is down or has nothing new). */
+  | { kind: 'compact'; node: NodeId };
 
 export interface FaultStep {
   atMs: number;
@@ -150,7 +152,8 @@ type EpisodeKind =
   | 'weather'
   | 'drift'
   | 'transfers'
-  | 'reconfigure';
+  | 'reconfigure'
+  | 'compactions';
 
 function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   const kinds: EpisodeKind[] = [];
@@ -161,6 +164,7 @@ function episodeKinds(faults: readonly FaultKind[]): EpisodeKind[] {
   if (faults.includes('drift')) kinds.push('drift');
   if (faults.includes('transfer')) kinds.push('transfers');
   if (faults.includes('membership')) kinds.push('reconfigure');
+  if (faults.includes('compact')) kinds.push('compactions');
   return kinds;
 }
 
@@ -188,6 +192,8 @@ function planEpisodeSteps(first: EpisodeKind, rng: SeededRng, o: FaultScheduleOp
     steps.push(...planShape(second, { ...ctx, startMs: startMs + rng.int(0, 100) }));
   }
   if (first !== 'weather' && hasWeather(o.faults) && rng.chance(0.5)) steps.push(...planShape('weather', ctx));
+  // Compactions during crashes and partitions leave followers behind the leader's snapshot: InstallSnapshot.
+  if (first !== 'compactions' && o.faults.includes('compact') && rng.chance(0.5)) steps.push(...planShape('compactions', ctx));
   // Elections follow most faults, and the end of every episode; crashing their voters finds vote bugs.
   if (first !== 'election-crashes' && o.faults.includes('crash')) steps.push({ atMs: startMs, action: bounceVoters(ctx, endMs + AFTERMATH_MS) });
   return steps.map((step) => ({ ...step, atMs: Math.min(step.atMs, endMs) }));
@@ -224,6 +230,8 @@ function planShape(kind: EpisodeKind, ctx: EpisodeContext): FaultStep[] {
       return planTransfers(ctx);
     case 'reconfigure':
       return planReconfigure(ctx);
+    case 'compactions':
+      return planCompactions(ctx);
     default:
       return unreachable(kind);
   }
@@ -281,6 +289,16 @@ function planReconfigure(ctx: EpisodeContext): FaultStep[] {
   steps.push({ atMs: startMs, action: first });
   if (rng.chance(0.5)) steps.push({ atMs: startMs + rng.int(0, 5), action: first.kind === 'add-node' ? removal() : { kind: 'add-node' } });
   steps.push({ atMs: rng.int(startMs, endMs), action: first.kind === 'add-node' ? removal() : { kind: 'add-node' } });
+  return steps;
+}
+
+/**
+ * One to four nodes compact at random moments of the episode, on top of the snapshot threshold:
+ * snapshots at odd indexes, on leaders and followers, while others are down or cut off.
+ */
+function planCompactions({ rng, nodes, startMs, endMs }: EpisodeContext): FaultStep[] {
+  const steps: FaultStep[] = [];
+  for (let k = rng.int(1, 4); k > 0; k--) steps.push({ atMs: rng.int(startMs, endMs), action: { kind: 'compact', node: rng.int(1, nodes) } });
   return steps;
 }
 
@@ -411,6 +429,7 @@ export function describeFaultStep(step: FaultStep): string {
     : a.kind === 'cut' ? `cut ${a.links.map(([f, t]) => `${f}->${t}`).join(' ')}`
     : a.kind === 'network' ? `network drop=${a.network.dropRate} dup=${a.network.duplicateRate} delay=${a.network.delayMs.join('-')}ms`
     : a.kind === 'isolate' ? `isolate ${a.node}`
+    : a.kind === 'compact' ? `compact ${a.node}`
     : a.kind === 'bounce-voters' ? `bounce voters of contested elections ${a.afterVoteMs} ms after they vote, until ${a.untilMs} ms`
     : a.kind === 'power-loss' ? `power loss after the next commit (others back after ${a.othersBackMs} ms, leader after ${a.leaderBackMs} ms), until ${a.untilMs} ms`
     : a.kind === 'figure-8' ? `figure 8 (partners ${a.partners.join(',')}, ${a.writeMs} ms of writes), until ${a.untilMs} ms`

@@ -19,6 +19,7 @@ export const SCENARIO_FLAG_SPECS = {
   faults: { type: 'string' },
   bug: { type: 'string' },
   reads: { type: 'string' },
+  'snapshot-threshold': { type: 'string' },
   'time-budget-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -32,10 +33,11 @@ export const SCENARIO_FLAGS_USAGE = [
   `  --faults LIST        comma-separated, from ${FAULT_KINDS.join(',')}, or none (default ${DEFAULT_SCENARIO.faults.join(',')})`,
   '  --bug NAME           run a TEST-ONLY known-bad protocol variant (npm run fuzz -- --list-bugs)',
   '  --reads MODE         read-index (default) or lease (try it with --faults ...,drift)',
+  `  --snapshot-threshold N  Raft compacts every N applied entries, 0 = never (default ${DEFAULT_SCENARIO.snapshotThresholdEntries})`,
   `  --time-budget-ms N   the linearizability check gives "unknown" after this long (default ${DEFAULT_SCENARIO.checkBudgetMs})`,
 ];
 
-type Values = Partial<Record<'nodes' | 'ops' | 'clients' | 'faults' | 'bug' | 'reads' | 'time-budget-ms', string>>;
+type Values = Partial<Record<'nodes' | 'ops' | 'clients' | 'faults' | 'bug' | 'reads' | 'snapshot-threshold' | 'time-budget-ms', string>>;
 
 /** The scenario flags, or a message naming the bad flag. */
 export function scenarioFlagsFrom(values: Values, defaultOps: number): ScenarioFlags | string {
@@ -44,14 +46,15 @@ export function scenarioFlagsFrom(values: Values, defaultOps: number): ScenarioF
   const clients = wholeNumber('--clients', values.clients, DEFAULT_SCENARIO.clients, 1, 1000);
   const checkBudgetMs = wholeNumber('--time-budget-ms', values['time-budget-ms'], DEFAULT_SCENARIO.checkBudgetMs, 1, 3_600_000);
   const faults = faultList(values.faults);
-  for (const parsed of [nodes, ops, clients, checkBudgetMs, faults]) if (typeof parsed === 'string') return parsed;
+  const snapshotThresholdEntries = wholeNumber('--snapshot-threshold', values['snapshot-threshold'], DEFAULT_SCENARIO.snapshotThresholdEntries, 0, 1_000_000);
+  for (const parsed of [nodes, ops, clients, checkBudgetMs, faults, snapshotThresholdEntries]) if (typeof parsed === 'string') return parsed;
   const bug = values.bug;
   if (bug !== undefined && !isBugName(bug)) return `--bug: unknown variant ${JSON.stringify(bug)}; the variants are ${BUG_NAMES.join(', ')}`;
   const reads = values.reads;
   if (reads !== undefined && reads !== 'read-index' && reads !== 'lease') return `--reads: expected read-index or lease, got ${JSON.stringify(reads)}`;
   return {
     nodes: nodes as number, ops: ops as number, clients: clients as number, faults: faults as FaultKind[],
-    checkBudgetMs: checkBudgetMs as number, ...(bug !== undefined ? { bug } : {}), ...(reads !== undefined ? { reads } : {}),
+    snapshotThresholdEntries: snapshotThresholdEntries as number, checkBudgetMs: checkBudgetMs as number, ...(bug !== undefined ? { bug } : {}), ...(reads !== undefined ? { reads } : {}),
   };
 }
 

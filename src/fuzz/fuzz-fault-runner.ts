@@ -38,6 +38,8 @@ export interface FaultTarget {
   configuration(): Configuration;
   /** The configuration node `id` acts on (its newest, committed or not); undefined when down. */
   activeConfiguration(id: NodeId): Configuration | undefined;
+  /** Throws when it cannot (the node is down, or applied nothing since its last snapshot). */
+  compact(id: NodeId): void;
 }
 
 /** Removals stop here: fewer voters would leave the fault schedules little to break. */
@@ -66,6 +68,7 @@ export function faultTargetOf(sim: Simulation): FaultTarget {
     removeNode: (id) => sim.removeNode(id),
     configuration: () => sim.configuration(),
     activeConfiguration: (id) => sim.node(id)?.raft.configuration(),
+    compact: (id) => sim.compact(id),
   };
 }
 
@@ -184,6 +187,8 @@ export class FaultRunner {
           const groups = splitAroundLeader(id, sim.activeConfiguration(id)!, sim.nodeIds, action.side);
           this.apply(nowMs, { kind: 'partition', groups });
         });
+      case 'compact':
+        return compacted(sim, action.node) ? record(action) : undefined;
       default:
         return unreachable(action);
     }
@@ -196,7 +201,6 @@ export class FaultRunner {
   }
 }
 
-
 /** The two sides of a split-around-leader step (see faults.ts). */
 export function splitAroundLeader(leader: NodeId, config: Configuration, nodeIds: readonly NodeId[], side: 'new-majority' | 'one-short'): NodeId[][] {
   const others = config.voters.filter((v) => v !== leader);
@@ -205,4 +209,15 @@ export function splitAroundLeader(leader: NodeId, config: Configuration, nodeIds
     ? [leader, ...others.slice(0, majority - 1)]
     : [leader, ...config.learners, ...others.slice(0, Math.max(0, majority - 2))];
   return [withLeader, nodeIds.filter((id) => !withLeader.includes(id))];
+}
+
+/** Compacts node `id`; false when it refused (down, or nothing applied since its last snapshot). */
+function compacted(sim: FaultTarget, id: NodeId): boolean {
+  try {
+    sim.compact(id);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && /is down|cannot compact/.test(error.message)) return false;
+    throw error;
+  }
 }

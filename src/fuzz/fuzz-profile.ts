@@ -29,6 +29,13 @@ export interface ScenarioProfile {
  */
 export const MAX_ENTRIES_PER_APPEND_CHOICES = [1, 2, 64] as const;
 
+/**
+ * InstallSnapshot chunk sizes, drawn per seed. A fuzz run's snapshot is small (four keys and the
+ * session table: several hundred characters), so only small chunks make a transfer take several
+ * round trips, where loss, duplication, reordering and a leader change can cut into it.
+ */
+export const MAX_SNAPSHOT_CHUNK_BYTES_CHOICES = [64, 256, 64 * 1024] as const;
+
 const DISK_LATENCY_MAX_MS = 15;
 
 export function scenarioProfile(options: { seed: number; bug?: BugName }): ScenarioProfile {
@@ -36,7 +43,7 @@ export function scenarioProfile(options: { seed: number; bug?: BugName }): Scena
   return {
     diskLatencyMs: [0, DISK_LATENCY_MAX_MS],
     clientTimeoutMs: 150,
-    raft: { maxEntriesPerAppend: rng.pick(MAX_ENTRIES_PER_APPEND_CHOICES) },
+    raft: { maxEntriesPerAppend: rng.pick(MAX_ENTRIES_PER_APPEND_CHOICES), maxSnapshotChunkBytes: rng.pick(MAX_SNAPSHOT_CHUNK_BYTES_CHOICES) },
     workload: { keys: 4, thinkMs: [0, 20] },
     timing: { ...DEFAULT_FAULT_TIMING, diskLatencyMaxMs: DISK_LATENCY_MAX_MS },
   };

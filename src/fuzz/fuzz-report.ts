@@ -30,11 +30,12 @@ function outcome(o: Outcome): string {
 }
 
 /** The exact command that replays this run. Options equal to the defaults are still spelled out. */
-export function replayCommand(o: Pick<ScenarioOptions, 'seed' | 'nodes' | 'ops' | 'clients' | 'faults' | 'bug' | 'reads'>): string {
+export function replayCommand(o: Pick<ScenarioOptions, 'seed' | 'nodes' | 'ops' | 'clients' | 'faults' | 'bug' | 'reads' | 'snapshotThresholdEntries'>): string {
   const faults = o.faults.length === 0 ? 'none' : o.faults.join(',');
   const bug = o.bug === undefined ? '' : ` --bug ${o.bug}`;
   const reads = o.reads === undefined ? '' : ` --reads ${o.reads}`;
-  return `npm run sim -- --nodes ${o.nodes} --seed ${o.seed} --ops ${o.ops} --clients ${o.clients} --faults ${faults}${bug}${reads}`;
+  return `npm run sim -- --nodes ${o.nodes} --seed ${o.seed} --ops ${o.ops} --clients ${o.clients} --faults ${faults}` +
+    ` --snapshot-threshold ${o.snapshotThresholdEntries}${bug}${reads}`;
 }
 
 /** What went wrong, most fundamental first, one item a line (empty when nothing did). */

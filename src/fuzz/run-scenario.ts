@@ -36,6 +36,12 @@ export interface ScenarioOptions {
   bug?: BugName;
   /** How Raft confirms reads (default read-index); lease reads are fuzzed with 'drift' faults. */
   reads?: 'read-index' | 'lease';
+  /**
+   * Raft compacts once this many entries were applied since the last snapshot (0 = never). Far
+   * below the product's 1000, so that a run of a thousand operations snapshots many times and
+   * followers left behind by crashes and partitions catch up by InstallSnapshot.
+   */
+  snapshotThresholdEntries: number;
   /** Wall-clock budget for the linearizability check; past it the verdict is 'unknown'. */
   checkBudgetMs: number;
   /** Keep this many trace events (0: no trace). */
@@ -46,7 +52,8 @@ export const DEFAULT_SCENARIO: Omit<ScenarioOptions, 'seed'> = {
   nodes: 5,
   ops: 2000,
   clients: 8,
-  faults: ['crash', 'partition', 'drop', 'duplicate', 'delay'],
+  faults: ['crash', 'partition', 'drop', 'duplicate', 'delay', 'compact'],
+  snapshotThresholdEntries: 50,
   checkBudgetMs: 5_000,
   traceLimit: 0,
 };
@@ -99,6 +106,7 @@ export function runScenario(options: ScenarioOptions): ScenarioReport {
   const sim = new Simulation({
     nodes: options.nodes, seed: options.seed, bug: options.bug, traceLimit: options.traceLimit,
     diskLatencyMs: profile.diskLatencyMs, clientTimeoutMs: profile.clientTimeoutMs, raft: profile.raft,
+    snapshotThresholdEntries: options.snapshotThresholdEntries,
     ...(options.reads !== undefined ? { reads: options.reads } : {}),
   });
   const workload = new Workload(sim, new SeededRng(deriveSeed(options.seed, 7002)), { ...profile.workload, ops: options.ops, clients: options.clients });

@@ -48,4 +48,15 @@ describe('script format', () => {
     expect(c.run('campaign 9')).toEqual(['error: no node 9 (nodes 1 to 3)']);
     expect(c.run('deliver colour=red')).toEqual(['error: unknown filter "colour" (from, to, type, count)']);
   });
+
+  it('compact prints the refusal, and the snapshot options are checked', () => {
+    const c = new ScriptCluster();
+    expect(new ScriptCluster().run('add-nodes 3 chunk=0')).toEqual(['error: chunk size: expected at least 1']);
+    expect(new ScriptCluster().run('add-nodes 3 snapshot=x')).toEqual(['error: snapshot threshold: expected a whole number, got "x"']);
+    c.run('add-nodes 3 snapshot=0');
+    expect(c.run('compact 1')).toEqual(['refused: nothing to compact: no entry was applied since the snapshot at 0']);
+    c.run('crash 2');
+    expect(c.run('compact 2')).toEqual(['error: n2 is down']);
+    expect(c.run('invariants')).toEqual(['ok']);
+  });
 });

@@ -6,23 +6,33 @@
  *
  * Commands (IDS is `1`, `1,3` or `all`; filters are `from=IDS to=IDS type=A,B count=N`):
  *   add-nodes N [prevote=false] [checkquorum=false] [reads=lease] [bug=NAME] [seed=S]
+ *             [snapshot=N] [chunk=N]   (compact every N applied entries, 0 = never, the default
+ *             here; InstallSnapshot chunks of at most N characters)
  *   tick IDS [N]        tick-election ID      tick-heartbeat ID       campaign ID
  *   transfer FROM TO    (the leader FROM hands leadership to TO; prints a refusal)
+ *   compact ID          (snapshot now and drop the entries it covers; prints a refusal)
  *   set ID KEY VALUE [client=C seq=S]      get ID KEY [client=C seq=S]
  *   deliver [filters]   drop [filters]        stabilize
  *   crash ID   restart ID   wipe ID   hold-disk ID   sync-disk ID
  *   partition IDS IDS... isolate ID   heal
  *   status   log ID   kv ID   mailbox
+ *   invariants          (Raft's safety invariants, checked after every input: ok or the first broken)
+ *
+ * A node whose snapshot changes says so on a line of its own (`n3: snapshot at 9 (term 1),
+ * log 10..12`, or `installed the leader's snapshot` when it came by InstallSnapshot); status and
+ * log show `first=`/`snap=` and the compacted prefix only once a node has a snapshot, so scripts
+ * that never compact read as they did before snapshots existed.
  */
 import { assert } from '../core/assert.ts';
 import { BUG_NAMES, isBugName, type BugName } from '../core/bugs.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import { NodeLoop } from '../core/node-loop.ts';
+import { InvariantChecker } from '../raft/invariants.ts';
 import { KvNode, type NodeStatus } from '../raft/node.ts';
 import { DEFAULT_RAFT_TUNING } from '../raft/raft.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { MemoryStorage } from '../core/storage.ts';
-import type { Message, NodeId } from '../core/types.ts';
+import type { DurableState, Message, NodeId, Snapshot } from '../core/types.ts';
 import { entryLine, messageLine } from './script-message.ts';
 
 interface ScriptNode {
@@ -34,6 +44,8 @@ interface ScriptNode {
   /** hold-disk: writes stay staged (a crash loses them) until sync-disk. */
   diskHeld: boolean;
   waitingForDisk: (() => void)[];
+  /** Where the snapshot in the node's latest storage batch came from, for the line that announces it. */
+  snapshotFrom: 'compaction' | 'leader' | undefined;
 }
 
 interface Filter {
@@ -54,7 +66,12 @@ export class ScriptCluster {
   /** Cut links as "a-b" (both directions). */
   private cuts = new Set<string>();
   private seqs = new Map<string, number>();
-  private options = { preVote: true, checkQuorum: true, reads: 'read-index' as 'read-index' | 'lease', bug: undefined as BugName | undefined, seed: 1 };
+  private options = {
+    preVote: true, checkQuorum: true, reads: 'read-index' as 'read-index' | 'lease', bug: undefined as BugName | undefined, seed: 1,
+    snapshotThresholdEntries: 0, maxSnapshotChunkBytes: DEFAULT_RAFT_TUNING.maxSnapshotChunkBytes as number,
+  };
+  /** The Simulation's safety checks, fed every persist, apply and input (scripts have no clock: time 0). */
+  private readonly invariants = new InvariantChecker();
   private out: string[] = [];
   private indent = '';
 
@@ -88,6 +105,11 @@ export class ScriptCluster {
           if (refused !== undefined) this.out.push(`refused: ${refused}`);
         });
       }
+      case 'compact': return this.input(this.id(positional[0]), (n) => {
+        this.node(n.id).snapshotFrom = 'compaction'; // the Ready that carries it may wait for the disk
+        const refused = n.compact();
+        if (refused !== undefined) this.out.push(`refused: ${refused}`);
+      });
       case 'set': return this.request(positional, named, (key, value) => ({ op: 'set', key, value: value ?? required('value') }));
       case 'get': return this.request(positional, named, (key) => ({ op: 'get', key }));
       case 'deliver': return this.deliver(this.filter(named));
@@ -105,6 +127,7 @@ export class ScriptCluster {
       case 'log': return this.log(this.id(positional[0]));
       case 'kv': return this.kv(this.id(positional[0]));
       case 'mailbox': return void this.out.push(...(this.mailbox.length === 0 ? ['(empty)'] : this.mailbox.map(messageLine)));
+      case 'invariants': return this.checkInvariants();
       default: throw new ScriptError(`unknown command "${name}"`);
     }
   }
@@ -120,9 +143,11 @@ export class ScriptCluster {
     this.options = {
       preVote: named.get('prevote') !== 'false', checkQuorum: named.get('checkquorum') !== 'false', reads, bug,
       seed: named.has('seed') ? whole(named.get('seed'), 'seed') : 1,
+      snapshotThresholdEntries: named.has('snapshot') ? whole(named.get('snapshot'), 'snapshot threshold') : 0,
+      maxSnapshotChunkBytes: named.has('chunk') ? positive(named.get('chunk'), 'chunk size') : DEFAULT_RAFT_TUNING.maxSnapshotChunkBytes,
     };
     for (let id = 1; id <= count; id++) {
-      this.nodes.push({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [] });
+      this.nodes.push({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [], snapshotFrom: undefined });
     }
     for (const n of this.nodes) this.start(n);
     this.status();
@@ -130,17 +155,20 @@ export class ScriptCluster {
 
   private start(n: ScriptNode): void {
     const voters = this.nodes.map((m) => m.id);
-    const { preVote, checkQuorum, reads, bug, seed } = this.options;
+    const { seed, bug, ...tuning } = this.options;
     const rng = new SeededRng(deriveSeed(seed, n.id, n.restarts));
-    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, id: n.id, voters, preVote, checkQuorum, reads, bug }, n.storage.load(), rng);
+    const node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...tuning, id: n.id, voters, bug }, n.storage.load(), rng);
     n.node = node;
     n.loop = new NodeLoop(node, {
       persist: (batch, done) => {
+        this.invariants.onPersist(n.id, node, batch.entries, 0);
+        if (batch.snapshot !== undefined) n.snapshotFrom = batch.snapshot.from;
         n.storage.write(batch);
         if (!n.diskHeld) return (n.storage.sync(), done());
         n.waitingForDisk.push(done);
       },
       send: (messages) => this.send(messages),
+      applied: (rd) => this.invariants.onApplied(n.id, node, rd, 0),
     }, bug);
   }
 
@@ -160,7 +188,7 @@ export class ScriptCluster {
     n.restarts++;
     this.start(n);
     const s = n.node!.status();
-    this.out.push(`n${id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}`);
+    this.out.push(`n${id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}${snapshotFields(s)}`);
   }
 
   private wipe(id: NodeId): void {
@@ -195,15 +223,21 @@ export class ScriptCluster {
   private observe(n: ScriptNode, act: () => void): void {
     const before = n.node?.status();
     act();
+    this.invariants.afterEvent(this.nodes, 0);
     const after = n.node?.status();
-    if (before !== undefined && after !== undefined) this.printChanges(before, after);
+    if (before !== undefined && after !== undefined) this.printChanges(before, after, n);
   }
 
-  private printChanges(a: NodeStatus, b: NodeStatus): void {
+  private printChanges(a: NodeStatus, b: NodeStatus, n: ScriptNode): void {
     const p = `${this.indent}n${b.id}:`;
     if (a.role !== b.role) this.out.push(`${p} ${a.role} -> ${b.role} (term ${b.term})`);
     else if (a.term !== b.term) this.out.push(`${p} term ${a.term} -> ${b.term}`);
     if (a.commitIndex !== b.commitIndex) this.out.push(`${p} commit ${a.commitIndex} -> ${b.commitIndex}`);
+    if (a.snapshotIndex !== b.snapshotIndex) {
+      const how = n.snapshotFrom === 'leader' ? "installed the leader's snapshot" : 'snapshot';
+      const snapshotTerm = n.node!.raft.log.snapshotTerm();
+      this.out.push(`${p} ${how} at ${b.snapshotIndex} (term ${snapshotTerm}), log ${logRange(b)}`);
+    }
   }
 
   private send(messages: Message[]): void {
@@ -305,14 +339,24 @@ export class ScriptCluster {
         this.out.push(`n${n.id}: down`);
         continue;
       }
-      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}`);
+      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}${snapshotFields(s)}`);
     }
   }
 
+  /** The log of a running node, or what a down node's disk holds; its snapshot (if any) first. */
   private log(id: NodeId): void {
     const n = this.node(id);
-    const entries = n.node?.raft.log.all() ?? n.storage.load().entries;
-    this.out.push(...(entries.length === 0 ? ['(empty log)'] : entries.map(entryLine)));
+    const durable: Pick<DurableState, 'snapshot' | 'entries'> = n.node === undefined
+      ? n.storage.durableState()
+      : { snapshot: n.node.raft.latestSnapshot(), entries: [...n.node.raft.log.all()] };
+    if (durable.snapshot !== undefined) this.out.push(snapshotLine(durable.snapshot));
+    if (durable.entries.length > 0) this.out.push(...durable.entries.map(entryLine));
+    else if (durable.snapshot === undefined) this.out.push('(empty log)');
+  }
+
+  private checkInvariants(): void {
+    const v = this.invariants.violation;
+    this.out.push(v === undefined ? 'ok' : `broken: ${v.invariant}: ${v.message}`);
   }
 
   private kv(id: NodeId): void {
@@ -363,6 +407,28 @@ function whole(text: string | undefined, what: string): number {
   const n = Number(text);
   if (text === undefined || !Number.isSafeInteger(n) || n < 0) throw new ScriptError(`${what}: expected a whole number, got "${text ?? ''}"`);
   return n;
+}
+
+function positive(text: string | undefined, what: string): number {
+  const n = whole(text, what);
+  if (n === 0) throw new ScriptError(`${what}: expected at least 1`);
+  return n;
+}
+
+/** ` first=6 snap=5` for a node with a snapshot; nothing otherwise (older scripts read as before). */
+function snapshotFields(s: NodeStatus): string {
+  const snap = s.snapshotIndex ?? 0;
+  return snap === 0 ? '' : ` first=${s.firstIndex ?? snap + 1} snap=${snap}`;
+}
+
+function logRange(s: NodeStatus): string {
+  const first = s.firstIndex ?? 1;
+  return first > s.lastIndex ? 'empty' : `${first}..${s.lastIndex}`;
+}
+
+/** `1..5 in snapshot 5@1 (210 bytes)`: the compacted prefix of a log. */
+function snapshotLine(snapshot: Snapshot): string {
+  return `1..${snapshot.index} in snapshot ${snapshot.index}@${snapshot.term} (${snapshot.data.length} bytes)`;
 }
 
 function required(what: string): never {

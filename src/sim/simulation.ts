@@ -468,20 +468,22 @@ export class Simulation {
   }
 
   /**
-   * The leader hands leadership to `to` (brings it up to date, then TimeoutNow). Throws with the
-   * reason when it cannot start: no leader, `to` already leads or is not a voter, no such node.
-   */
-  /**
    * Node `id` snapshots its state machine now and drops the log entries the snapshot covers
    * (the threshold does the same on its own). Throws when it is down or has nothing to compact.
+   * A failed assertion while compacting crashes the node, as anywhere else (it does not throw).
    */
   compact(id: NodeId): void {
     const n = this.simNode(id);
     const node = n.node;
     if (node === undefined) throw new Error(`n${id} is down: restart it first`);
-    const refused = node.compact === undefined ? `${this.options.system} keeps no log to compact` : node.compact();
+    if (node.compact === undefined) throw new Error(`cannot compact n${id}: ${this.options.system} keeps no log to compact`);
+    let refused: string | undefined;
+    this.guard(n, () => {
+      refused = node.compact!();
+      if (refused === undefined) this.runLoop(n);
+    });
     if (refused !== undefined) throw new Error(`cannot compact n${id}: ${refused}`);
-    this.guard(n, () => this.runLoop(n));
+    this.observeRoles();
   }
 
   // ---- Membership (Raft) ----------------------------------------------------------------------
@@ -545,6 +547,10 @@ export class Simulation {
     this.guard(n, () => this.runLoop(n));
   }
 
+  /**
+   * The leader hands leadership to `to` (brings it up to date, then TimeoutNow). Throws with the
+   * reason when it cannot start: no leader, `to` already leads or is not a voter, no such node.
+   */
   transferLeadership(to: NodeId): void {
     this.simNode(to);
     const from = this.leader();
