@@ -72,7 +72,7 @@ describe('npm run fuzz', () => {
     const text = out.stdout.join('\n');
     for (const name of BUG_NAMES) expect(text).toMatch(new RegExp(`^${name} +\\S`, 'm'));
     expect(out.stdout.at(-1)).toMatch(new RegExp(`${BUG_NAMES.length} bug variants \\(TEST-ONLY`));
-    expect(text).toMatch(/^learner-in-quorum .* \(found with --faults crash,partition,drop,duplicate,delay,membership\)$/m);
+    expect(text).toMatch(/^learner-in-quorum .* \(found with --faults [a-z,]*membership\)$/m);
   });
 
   it('rejects bad arguments with exit 2 and a message naming the flag', async () => {

@@ -31,8 +31,8 @@ export const BUG_BOUNDS: Record<BugName, BugBound> = {
   'no-truncate': { seeds: 10, caughtBy: /^invariant log-matching/, check: 'log matching' },
   'ack-before-persist': { seeds: 20, caughtBy: /^invariant (election-safety|leader-completeness|state-machine-safety)/, check: 'election safety or leader completeness' },
   'no-dedup': { seeds: 10, caughtBy: /^the client history is not linearizable/, check: 'linearizability' },
-  'concurrent-config-change': { seeds: 30, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
-  'learner-in-quorum': { seeds: 80, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
+  'concurrent-config-change': { seeds: 50, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
+  'learner-in-quorum': { seeds: 50, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
 };
 
 /** The seeds the correct protocol must pass under the default faults: every default bound's range. */
