@@ -71,7 +71,7 @@ describe('npm run fuzz', () => {
     expect(await runFuzzCommand(['--list-bugs'], out)).toBe(FUZZ_EXIT_CODES.ok);
     const text = out.stdout.join('\n');
     for (const name of BUG_NAMES) expect(text).toMatch(new RegExp(`^${name} +\\S`, 'm'));
-    expect(out.stdout.at(-1)).toMatch(/7 bug variants \(TEST-ONLY/);
+    expect(out.stdout.at(-1)).toMatch(/8 bug variants \(TEST-ONLY/);
   });
 
   it('rejects bad arguments with exit 2 and a message naming the flag', async () => {

@@ -12,6 +12,7 @@ export const BUG_NAMES = [
   'no-truncate',
   'ack-before-persist',
   'no-dedup',
+  'snapshot-uncommitted',
 ] as const;
 
 export type BugName = (typeof BUG_NAMES)[number];
@@ -24,6 +25,7 @@ export const BUG_DESCRIPTIONS: Record<BugName, string> = {
   'no-truncate': 'append without truncating a conflicting suffix',
   'ack-before-persist': 'acknowledge appends before they are durable',
   'no-dedup': 'a retried client request is applied twice',
+  'snapshot-uncommitted': 'a snapshot includes entries that are not committed yet',
 };
 
 export function isBugName(name: string): name is BugName {
