@@ -12,6 +12,7 @@ export const BUG_NAMES = [
   'no-truncate',
   'ack-before-persist',
   'no-dedup',
+  'snapshot-uncommitted',
   'concurrent-config-change',
   'learner-in-quorum',
 ] as const;
@@ -26,6 +27,7 @@ export const BUG_DESCRIPTIONS: Record<BugName, string> = {
   'no-truncate': 'append without truncating a conflicting suffix',
   'ack-before-persist': 'acknowledge appends before they are durable',
   'no-dedup': 'a retried client request is applied twice',
+  'snapshot-uncommitted': 'a snapshot includes entries that are not committed yet',
   'concurrent-config-change': 'a second membership change is proposed before the first commits',
   'learner-in-quorum': "a learner's acknowledgement counts toward the voters' majority",
 };

@@ -31,6 +31,7 @@ export const BUG_BOUNDS: Record<BugName, BugBound> = {
   'no-truncate': { seeds: 10, caughtBy: /^invariant log-matching/, check: 'log matching' },
   'ack-before-persist': { seeds: 20, caughtBy: /^invariant (election-safety|leader-completeness|state-machine-safety)/, check: 'election safety or leader completeness' },
   'no-dedup': { seeds: 10, caughtBy: /^the client history is not linearizable/, check: 'linearizability' },
+  'snapshot-uncommitted': { seeds: 10, caughtBy: /^invariant snapshot-safety|^assertion failed/, check: 'snapshot safety' },
   'concurrent-config-change': { seeds: 50, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
   'learner-in-quorum': { seeds: 50, caughtBy: /^invariant (leader-completeness|state-machine-safety)/, check: 'leader completeness', faults: MEMBERSHIP_FAULTS },
 };

@@ -21,9 +21,10 @@
  * A node whose snapshot changes says so on a line of its own (`n3: snapshot at 9 (term 1),
  * log 10..12`, or `installed the leader's snapshot` when it came by InstallSnapshot); status and
  * log show `first=`/`snap=` and the compacted prefix only once a node has a snapshot, so scripts
- * that never compact read as they did before snapshots existed.
+ * that never compact read as they did before snapshots existed. A failed assertion crashes that
+ * node, as in every host, and the output says which (`n1: assertion failed: ...`, `n1: down`).
  */
-import { assert } from '../core/assert.ts';
+import { AssertionError, assert } from '../core/assert.ts';
 import { BUG_NAMES, isBugName, type BugName } from '../core/bugs.ts';
 import type { KvCommand } from '../core/kv-types.ts';
 import { NodeLoop } from '../core/node-loop.ts';
@@ -172,14 +173,14 @@ export class ScriptCluster {
     }, bug);
   }
 
-  private crash(n: ScriptNode): void {
+  private crash(n: ScriptNode, indent = ''): void {
     n.loop!.stop();
     n.storage.crash();
     n.node = undefined;
     n.loop = undefined;
     n.waitingForDisk = [];
     n.diskHeld = false;
-    this.out.push(`n${n.id}: down`);
+    this.out.push(`${indent}n${n.id}: down`);
   }
 
   private restart(id: NodeId): void {
@@ -222,7 +223,14 @@ export class ScriptCluster {
 
   private observe(n: ScriptNode, act: () => void): void {
     const before = n.node?.status();
-    act();
+    try {
+      act();
+    } catch (error) {
+      if (!(error instanceof AssertionError)) throw error;
+      // As in every host: a failed assertion crashes that node, and the script shows why.
+      this.out.push(`${this.indent}n${n.id}: assertion failed: ${error.message}`);
+      this.crash(n, this.indent);
+    }
     this.invariants.afterEvent(this.nodes, 0);
     const after = n.node?.status();
     if (before !== undefined && after !== undefined) this.printChanges(before, after, n);

@@ -107,9 +107,31 @@ export class KvNode implements ProtocolNode {
   compact(): string | undefined {
     const index = this.kv.appliedIndex;
     if (index <= this.raft.log.snapshotIndex()) return `nothing to compact: no entry was applied since the snapshot at ${this.raft.log.snapshotIndex()}`;
+    if (this.raft.bug === 'snapshot-uncommitted' && this.compactUncommitted()) return undefined;
     const data = this.kv.encode();
     this.raft.compactTo({ index, term: this.raft.log.term(index), data, checksum: checksum(data) });
     return undefined;
+  }
+
+  /**
+   * TEST-ONLY bug snapshot-uncommitted: the snapshot ends at the end of the log (as far as it was
+   * handed to storage) instead of the applied index: the entries after the applied index, not
+   * committed yet, are applied to a copy of the store and the copy is snapshotted. The node then
+   * runs on the state its snapshot claims. Returns false (the correct path runs) when there is
+   * nothing uncommitted to include, or committed entries are still on their way to the store
+   * (in a Ready not yet advanced, or the next one): they would be applied twice.
+   */
+  private compactUncommitted(): boolean {
+    const index = this.raft.log.firstUnstable() - 1;
+    const settled = this.kv.appliedIndex === this.raft.appliedIndex && this.raft.appliedIndex === this.raft.commitIndex;
+    if (index <= this.kv.appliedIndex || !settled) return false;
+    const copy = new KvStore(undefined, this.raft.bug);
+    copy.restore(this.kv.encode());
+    for (const entry of this.raft.log.slice(this.kv.appliedIndex + 1, index)) copy.apply(entry);
+    const data = copy.encode();
+    this.kv.restore(data);
+    this.raft.compactTo({ index, term: this.raft.log.term(index), data, checksum: checksum(data) });
+    return true;
   }
 
   status(): NodeStatus {

@@ -456,13 +456,21 @@ export class Raft {
    */
   compactTo(snapshot: Snapshot): void {
     assert(snapshot.index > this.log.snapshotIndex(), `snapshot at ${snapshot.index} is not past the last one at ${this.log.snapshotIndex()}`);
-    assert(snapshot.index <= this.appliedIndex, `snapshot at ${snapshot.index} covers entries not applied (applied ${this.appliedIndex})`);
+    // TEST-ONLY bug snapshot-uncommitted: the host's snapshot reaches past what is applied.
+    const uncommitted = this.config.bug === 'snapshot-uncommitted' && snapshot.index > this.appliedIndex;
+    if (!uncommitted) assert(snapshot.index <= this.appliedIndex, `snapshot at ${snapshot.index} covers entries not applied (applied ${this.appliedIndex})`);
     assert(snapshot.term === this.log.term(snapshot.index), `snapshot term ${snapshot.term} differs from the log's at ${snapshot.index}`);
     const withConfig: Snapshot = { ...snapshot, config: this.configs.at(snapshot.index) };
     this.log.compact(snapshot.index);
     this.configs.compact(snapshot.index);
     this.snapshot = withConfig;
     this.snapshotWrite = { snapshot: withConfig, from: 'compaction' };
+    if (uncommitted) {
+      // A snapshot stands for committed entries (a restarted node counts it so), and the entries
+      // it covers are gone from the log: the node takes them as applied and committed.
+      this.appliedIndex = snapshot.index;
+      if (snapshot.index > this.commitIndex) this.setCommit(snapshot.index);
+    }
   }
 
   latestSnapshot(): Snapshot | undefined {
