@@ -35,23 +35,39 @@ export function receiptLine(r: Receipt): string {
   return `Receiving the leader's snapshot up to index ${r.index}: ${sizeText(r.received)} of ${sizeText(r.total)}`;
 }
 
-/** The State cell of the leader's progress table: the state, and a transfer's progress. */
-export function progressStateText(p: ProgressView): string {
-  if (p.state !== 'snapshot' || p.snapshot === undefined) return p.state;
-  return `snapshot ≤${p.snapshot.index}: ${sizeText(p.snapshot.received)} of ${sizeText(p.snapshot.total)}`;
+/**
+ * The State cell of the leader's progress table: the state, and for a snapshot transfer which
+ * snapshot and how much the follower confirmed holding (shown on a second line: the column is narrow).
+ */
+export function progressStateText(p: ProgressView): { state: string; transfer?: string } {
+  if (p.state !== 'snapshot' || p.snapshot === undefined) return { state: p.state };
+  return { state: `snapshot\u00a0≤${p.snapshot.index}`, transfer: `${sizeText(p.snapshot.received)} of ${sizeText(p.snapshot.total)}` };
 }
 
 /** What each column and state of the leader's progress table means (issue #15: explain the words). */
 export const PROGRESS_TERMS: readonly { term: string; meaning: string }[] = [
   { term: 'matchIndex', meaning: 'the last entry known to be in the follower’s log' },
-  { term: 'nextIndex', meaning: 'the next entry the leader sends it; ahead of matchIndex while appends are still unanswered' },
-  { term: 'probe', meaning: 'finding where its log matches the leader’s: one append at a time, stepping back on each refusal' },
-  { term: 'replicate', meaning: 'streaming entries: several appends on the way at once' },
-  { term: 'snapshot', meaning: 'sending a snapshot: the entries it needs were compacted away, so it gets the snapshot, one chunk at a time, then entries again' },
-  { term: 'in flight', meaning: 'appends (or a snapshot chunk) sent and not yet answered' },
+  { term: 'nextIndex', meaning: 'the next entry to send it (ahead of matchIndex while appends are unanswered)' },
+  { term: 'probe', meaning: 'finding where its log matches, one append at a time' },
+  { term: 'replicate', meaning: 'streaming entries, several appends at once' },
+  { term: 'snapshot', meaning: 'sending a snapshot: the entries it needs were compacted away' },
+  { term: 'in flight', meaning: 'appends (or a snapshot chunk) sent, not yet answered' },
 ];
 
 /** The announcement once a compaction shows in the node's view. */
 export function compactedText(id: number, index: number): string {
   return `Node ${id} took a snapshot at index ${index} and dropped the log entries it covers; a follower that needs them now gets the snapshot.`;
+}
+
+/** The Logs panel's block for a node's compacted prefix (none when nothing was compacted). */
+export function compactedBlock(n: NodeView): { label: string; detail: string; title: string } | undefined {
+  const last = n.firstIndex - 1;
+  if (last < 1) return undefined;
+  const s = n.snapshot;
+  const about = s === undefined ? '' : ` (term ${s.term}, ${sizeText(s.bytes)})`;
+  return {
+    label: `snapshot\u00a0≤${last}`,
+    detail: last === 1 ? 'entry 1 compacted' : `entries 1..${last} compacted`,
+    title: `Node ${n.id}'s entries 1..${last} are gone from its log: its snapshot${about} holds their effect on the key-value store.`,
+  };
 }
