@@ -203,6 +203,14 @@ export class BrowserCluster implements ClusterController {
     this.post(leader, { v: PROTOCOL_VERSION, type: 'transfer-leadership', to });
   }
 
+  /** The node refuses in its worker (nothing to compact): that comes back as a warning event. */
+  compact(id: NodeId): void {
+    const slot = this.requireSlot(id);
+    // The Simulation's words for a node that is not running.
+    if (slot.status !== 'up') throw new Error(`n${id} is down: restart it first`);
+    this.post(slot, { v: PROTOCOL_VERSION, type: 'compact' });
+  }
+
   // ---- Network -----------------------------------------------------------------------------------------
 
   isolate(id: NodeId): void {

@@ -145,6 +145,13 @@ export interface ClusterController {
    * meanwhile). Throws with the reason when there is no leader or `to` already leads.
    */
   transferLeadership(to: NodeId): void;
+  /**
+   * Node `id` snapshots its state machine now and drops the log entries the snapshot covers; the
+   * next views show the new snapshotIndex and firstIndex. Throws "nX is down: restart it first"
+   * for a node that is not running. The node's own refusal ("cannot compact nX: nothing to
+   * compact: ...") is thrown by the in-page cluster and arrives as a `warning` event from a worker.
+   */
+  compact(id: NodeId): void;
   /** Makes one node's clock run fast or slow (MIN_CLOCK_RATE..MAX_CLOCK_RATE; kept across restarts). */
   setClockRate(id: NodeId, rate: number): void;
   isolate(id: NodeId): void;

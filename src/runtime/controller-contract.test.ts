@@ -195,6 +195,52 @@ describe.each(Object.keys(drivers))('ClusterController contract: %s', (name) => 
     expect(reply.answeredBy).toBe(to);
   });
 
+  it('compact: the node snapshots what it applied and its log starts after it; a follower that was down catches up by that snapshot; refusals read the same', async () => {
+    const d = open();
+    const c = d.controller;
+    await d.until(() => leaderOf(c) !== undefined, 'a leader');
+    const leader = leaderOf(c)!;
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
+    const view = (id: number) => c.snapshot().nodes[id - 1]!;
+    const chunks: number[] = [];
+    c.subscribe((events) => {
+      for (const e of events) if (e.kind === 'sent' && e.message.type === 'InstallSnapshot') chunks.push(e.message.id);
+    });
+    c.crash(follower);
+    expect(() => c.compact(follower)).toThrow(`n${follower} is down: restart it first`);
+    for (let k = 0; k < 5; k++) expect((await answer(d, c.submit({ op: 'set', key: `s${k}`, value: String(k) }))).ok).toBe(true);
+
+    c.compact(leader);
+    await d.until(() => view(leader).snapshotIndex > 0 && view(leader).durable.snapshotIndex === view(leader).snapshotIndex, 'the snapshot on disk');
+    const at = view(leader).snapshotIndex;
+    expect(at).toBe(view(leader).appliedIndex);
+    expect(view(leader).firstIndex).toBe(at + 1);
+    expect(view(leader).snapshot).toMatchObject({ index: at, term: view(leader).term });
+    expect(view(leader).snapshot!.bytes).toBeGreaterThan(0);
+    expect(await c.readLog(leader, 1, 100)).toEqual([]); // everything it held is in the snapshot now
+
+    // The follower's next entry is gone from the leader's log: only the snapshot brings it up to date.
+    c.restart(follower);
+    await d.until(() => view(follower).alive && view(follower).snapshotIndex === at && view(follower).appliedIndex >= at, 'the follower to install the snapshot');
+    expect(view(follower).firstIndex).toBe(at + 1);
+    expect(view(follower).kv).toEqual(view(leader).kv);
+    expect(chunks.length).toBeGreaterThan(0);
+
+    // Nothing applied since: the node says so (thrown in the page, a warning from a worker).
+    const refusals: string[] = [];
+    c.subscribe((events) => {
+      for (const e of events) if (e.kind === 'warning') refusals.push(e.message);
+    });
+    try {
+      c.compact(leader);
+    } catch (e) {
+      refusals.push((e as Error).message);
+    }
+    await d.until(() => refusals.length > 0, 'the refusal');
+    expect(refusals[0]).toBe(`cannot compact n${leader}: nothing to compact: no entry was applied since the snapshot at ${at}`);
+    expect(() => c.compact(9)).toThrow('no node 9 (nodes are 1, 2, 3)');
+  });
+
   it('clock drift: a node\'s clock rate shows in its view, survives a restart, and bad rates get the same error', async () => {
     const d = open();
     const c = d.controller;

@@ -321,6 +321,12 @@ export class InPageCluster implements ClusterController {
     this.flush();
   }
 
+  compact(id: NodeId): void {
+    this.checkNode(id);
+    this.sim.compact(id); // throws with the node's reason when it cannot
+    this.flush();
+  }
+
   /** Cuts the node from the others and from the clients, as the worker cluster does. */
   isolate(id: NodeId): void {
     this.sim.isolate(id, { clients: true });

@@ -111,4 +111,19 @@ describe('NodeHost', () => {
     expect(fatal).toMatchObject({ phase: 'run', error: expect.stringMatching(/AssertionError: message for 3 delivered to 1/) });
     expect(port.intervals.size).toBe(0);
   });
+  it('compact: the node snapshots what it applied; a second one, with nothing new, comes back as a warning with the reason', async () => {
+    const port = new FakePort();
+    const host = new NodeHost(port);
+    host.receive(init());
+    await settle();
+    port.tick(25); // a single node elects itself and commits its noop
+    for (let k = 0; k < 5; k++) await settle();
+    host.receive({ v: PROTOCOL_VERSION, type: 'compact' });
+    for (let k = 0; k < 5; k++) await settle();
+    for (const run of [...port.timeouts.values()]) run(); // the throttled view
+    const views = port.posted.flatMap((m) => (m.type === 'view' ? [m.view] : []));
+    expect(views.at(-1)).toMatchObject({ snapshotIndex: 1, firstIndex: 2, durable: { snapshotIndex: 1 } });
+    host.receive({ v: PROTOCOL_VERSION, type: 'compact' });
+    expect(port.posted.at(-1)).toEqual({ v: PROTOCOL_VERSION, type: 'warning', message: 'cannot compact n1: nothing to compact: no entry was applied since the snapshot at 1' });
+  });
 });

@@ -92,6 +92,12 @@ export class NodeHost {
           const refused = r.transferLeadership(msg.to);
           if (refused !== undefined) this.post({ v: PROTOCOL_VERSION, type: 'warning', message: `Leadership was not transferred to n${msg.to}: ${refused}.` });
         });
+      case 'compact':
+        return this.withRunner((r) => {
+          // The Simulation's words, so both controllers say the same thing.
+          const refused = r.compact();
+          if (refused !== undefined) this.post({ v: PROTOCOL_VERSION, type: 'warning', message: `cannot compact n${this.init?.id ?? '?'}: ${refused}` });
+        });
       case 'read-log': {
         const entries = this.runner?.readLog(msg.fromIndex, msg.toIndex) ?? [];
         return this.post({ v: PROTOCOL_VERSION, type: 'log', requestId: msg.requestId, entries });

@@ -36,6 +36,8 @@ export interface NodeRunner {
   forceTimeout(): void;
   /** Leader only: hand leadership to `to`; returns why not, or undefined once under way. */
   transferLeadership(to: NodeId): string | undefined;
+  /** Snapshot now and drop the entries it covers; returns why not, or undefined when done. */
+  compact(): string | undefined;
   view(): NodeView;
   /** Changes of this key are posted to the page at once; everything else is throttled. */
   roleKey(): string;
@@ -97,6 +99,12 @@ export class ProtocolRunner implements NodeRunner {
   transferLeadership(to: NodeId): string | undefined {
     const refused = this.node.transferLeadership === undefined ? 'this protocol has no leader' : this.node.transferLeadership(to);
     this.loop.run();
+    return refused;
+  }
+
+  compact(): string | undefined {
+    const refused = this.node.compact === undefined ? 'this protocol keeps no log to compact' : this.node.compact();
+    this.loop.run(); // the snapshot and the range delete go to storage in the next batch
     return refused;
   }
 

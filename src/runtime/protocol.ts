@@ -5,7 +5,7 @@
  * the reason) instead of being half understood.
  *
  * Host -> worker: init (once, first), deliver (a batch of messages the bus decided to deliver),
- * speed, pause, resume, force-timeout, transfer-leadership, clock-rate, read-log.
+ * speed, pause, resume, force-timeout, transfer-leadership, compact, clock-rate, read-log.
  * Worker -> host: started (storage loaded, node running), send (the messages of one Ready batch,
  * already durable-backed), view (a NodeView snapshot, throttled), warning (something the page
  * should show), fatal (refused to start, storage failed, or crashed: the host terminates it), log
@@ -59,6 +59,7 @@ export type HostToWorker =
   | { v: typeof PROTOCOL_VERSION; type: 'resume' }
   | { v: typeof PROTOCOL_VERSION; type: 'force-timeout' }
   | { v: typeof PROTOCOL_VERSION; type: 'transfer-leadership'; to: NodeId }
+  | { v: typeof PROTOCOL_VERSION; type: 'compact' }
   | { v: typeof PROTOCOL_VERSION; type: 'clock-rate'; rate: number }
   | { v: typeof PROTOCOL_VERSION; type: 'read-log'; requestId: number; fromIndex: number; toIndex: number };
 
@@ -76,7 +77,7 @@ export type WorkerToHost =
 export type HostToWorkerType = HostToWorker['type'];
 export type WorkerToHostType = WorkerToHost['type'];
 
-const HOST_TO_WORKER_TYPES: ReadonlySet<string> = new Set<HostToWorkerType>(['init', 'deliver', 'speed', 'pause', 'resume', 'force-timeout', 'transfer-leadership', 'clock-rate', 'read-log']);
+const HOST_TO_WORKER_TYPES: ReadonlySet<string> = new Set<HostToWorkerType>(['init', 'deliver', 'speed', 'pause', 'resume', 'force-timeout', 'transfer-leadership', 'compact', 'clock-rate', 'read-log']);
 const WORKER_TO_HOST_TYPES: ReadonlySet<string> = new Set<WorkerToHostType>(['started', 'send', 'view', 'warning', 'fatal', 'log']);
 
 /** Why `data` is not a message of this protocol version, or undefined when it is one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logWindow } from './log-window.ts';
+import { chunkToRead, logWindow } from './log-window.ts';
 
 const cell = { cellWidth: 86, overscan: 4, viewWidth: 740 };
 
@@ -22,5 +22,20 @@ describe('the Logs panel window', () => {
     const { first, last } = logWindow({ ...cell, scrollLeft: stale, maxIndex: 20 });
     expect(last).toBe(20);
     expect(first).toBeLessThanOrEqual(20 - Math.floor(740 / 86));
+  });
+});
+
+describe('older entries read on demand', () => {
+  it('aligned chunks up to the commit index', () => {
+    expect(chunkToRead(1, { firstIndex: 1, commitIndex: 500 }, 100)).toEqual({ from: 1, to: 100 });
+    expect(chunkToRead(250, { firstIndex: 1, commitIndex: 500 }, 100)).toEqual({ from: 201, to: 300 });
+    expect(chunkToRead(450, { firstIndex: 1, commitIndex: 430 }, 100)).toEqual({ from: 401, to: 430 });
+  });
+
+  it('never asks for entries compacted into the snapshot', () => {
+    expect(chunkToRead(1250, { firstIndex: 1235, commitIndex: 1300 }, 100)).toEqual({ from: 1235, to: 1300 });
+    expect(chunkToRead(1220, { firstIndex: 1235, commitIndex: 1300 }, 100)).toEqual({ from: 1235, to: 1300 });
+    expect(chunkToRead(50, { firstIndex: 1235, commitIndex: 1300 }, 100)).toBeUndefined();
+    expect(chunkToRead(1250, { firstIndex: 1235, commitIndex: 1234 }, 100)).toBeUndefined();
   });
 });

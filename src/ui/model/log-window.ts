@@ -24,3 +24,16 @@ export function logWindow({ scrollLeft, viewWidth, maxIndex, cellWidth, overscan
   const last = Math.min(maxIndex, Math.ceil((left + viewWidth) / cellWidth) + overscan);
   return { first, last };
 }
+
+/**
+ * The entries to read from a node for the chunk that holds `index`: chunks are aligned (so a
+ * chunk is asked for once), start no earlier than the node's first entry (the ones before it
+ * were compacted into its snapshot: nobody holds them any more) and stop at its commit index
+ * (committed entries never change, so they can be cached). undefined: nothing to read.
+ */
+export function chunkToRead(index: number, node: { firstIndex: number; commitIndex: number }, chunk: number): { from: number; to: number } | undefined {
+  const start = Math.floor((index - 1) / chunk) * chunk + 1;
+  const from = Math.max(start, node.firstIndex);
+  const to = Math.min(start + chunk - 1, node.commitIndex);
+  return from > to ? undefined : { from, to };
+}

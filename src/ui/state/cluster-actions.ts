@@ -8,6 +8,7 @@ import type { NodeId } from '../../core/types.ts';
 import type { ClusterController, ConsoleReply, EntryView, NetworkSettings, NodeCount, ProtocolSwitches, SubmitOptions } from '../../runtime/cluster-api.ts';
 import type { AnnouncementKind } from '../model/announcer.ts';
 import { protocolNotes } from '../model/protocol-notes.ts';
+import { compactedText } from '../model/snapshot-text.ts';
 import { describeGroups } from '../model/topology.ts';
 import type { LoadGenerator } from './load-generator.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
@@ -53,6 +54,19 @@ export class ClusterActions {
   /** The leader hands leadership to `id` (it catches `id` up, then tells it to campaign now). */
   transferLeadership(id: NodeId): void {
     this.act(() => this.controller.transferLeadership(id), 'action', `Leadership is being handed to node ${id}: writes wait until it leads.`);
+  }
+
+  /**
+   * Node `id` snapshots now. Announced once its view shows the snapshot (from a worker that is a
+   * view later), at the index it really took; a refusal becomes a notice, as for every action.
+   */
+  compact(id: NodeId): void {
+    const before = this.deps.feed.node(id)?.snapshotIndex ?? 0;
+    if (!this.act(() => this.controller.compact(id))) return;
+    this.deps.notices.sayWhen('action', (snapshot) => {
+      const index = snapshot.nodes.find((n) => n.id === id)?.snapshotIndex ?? 0;
+      return index > before ? compactedText(id, index) : undefined;
+    });
   }
 
   /** One node's clock runs fast or slow (1 = true time). */
@@ -158,13 +172,17 @@ export class ClusterActions {
     return this.controller.readLog(id, from, to);
   }
 
-  private act(run: () => void, kind?: AnnouncementKind, text?: string): void {
+  /** Runs the action; false when it was refused (the reason is shown as a notice). */
+  private act(run: () => void, kind?: AnnouncementKind, text?: string): boolean {
+    let done = true;
     try {
       run();
       if (kind !== undefined && text !== undefined) this.deps.notices.say(kind, text);
     } catch (error) {
+      done = false;
       this.deps.notices.notice(error instanceof Error ? error.message : String(error));
     }
     this.deps.feed.refresh();
+    return done;
   }
 }

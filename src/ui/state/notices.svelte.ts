@@ -10,16 +10,27 @@ import type { FrameScheduler, SnapshotFeed } from './snapshot-feed.svelte.ts';
 
 const MAX_NOTICES = 4;
 const NOTICE_MS = 12_000;
+/** How long an announcement waits for the state it describes (a worker answers within a view or two). */
+const WATCH_MS = 10_000;
+const MAX_WATCHES = 8;
+
+/** An announcement waiting until a snapshot shows what it describes. */
+interface Watch {
+  kind: AnnouncementKind;
+  describe: (snapshot: ClusterSnapshot) => string | undefined;
+  untilMs: number;
+}
 
 export class Notices {
   #notices: Notice[] = $state([]);
   #announcement = $state('');
   #banners: Banners;
   readonly #announcer: Announcer;
+  #watches: Watch[] = [];
   #nextId = 1;
 
   constructor(
-    feed: SnapshotFeed,
+    private readonly feed: SnapshotFeed,
     private readonly scheduler: FrameScheduler,
   ) {
     this.#banners = $derived(bannerLines(feed.snapshot.warnings, this.#notices));
@@ -54,9 +65,29 @@ export class Notices {
     this.#announcer.say(kind, text);
   }
 
-  /** A new cluster: commit progress starts from zero again. */
+  /**
+   * Says what `describe` returns once a snapshot makes it return text (this one or a later one,
+   * within WATCH_MS): an action whose effect the controller shows a moment later (a worker's
+   * compaction) is announced with what really happened, not what was asked for.
+   */
+  sayWhen(kind: AnnouncementKind, describe: (snapshot: ClusterSnapshot) => string | undefined): void {
+    this.#watches = [...this.#watches, { kind, describe, untilMs: this.scheduler.now() + WATCH_MS }].slice(-MAX_WATCHES);
+    this.checkWatches(this.feed.snapshot);
+  }
+
+  /** A new cluster: commit progress starts from zero again; nothing of the old one is awaited. */
   restart(): void {
     this.#announcer.resetCommits();
+    this.#watches = [];
+  }
+
+  private checkWatches(snapshot: ClusterSnapshot): void {
+    const now = this.scheduler.now();
+    this.#watches = this.#watches.filter((w) => {
+      const text = w.describe(snapshot);
+      if (text !== undefined) this.say(w.kind, text);
+      return text === undefined && now <= w.untilMs;
+    });
   }
 
   private onEvents(events: ClusterEvent[]): void {
@@ -68,6 +99,7 @@ export class Notices {
   }
 
   private onPull(snapshot: ClusterSnapshot): void {
+    if (this.#watches.length > 0) this.checkWatches(snapshot);
     let commit = 0;
     for (const n of snapshot.nodes) commit = Math.max(commit, n.commitIndex);
     this.#announcer.commit(commit);

@@ -260,3 +260,65 @@ describe('Forcing a timeout says what happens next', () => {
     page.dispose();
   });
 });
+
+describe('Compact now from the page', () => {
+  it('says at which index the node took its snapshot, and shows a refusal as a notice', async () => {
+    const { page, until, advance, settle } = setup(3, 2);
+    expect(until(() => page.feed.leader !== undefined)).toBe(true);
+    const id = page.feed.leader!.id;
+    for (let k = 0; k < 3; k++) expect((await settle(page.actions.submit({ op: 'set', key: `c${k}`, value: 'v' }))).ok).toBe(true);
+    page.actions.compact(id);
+    const at = page.feed.node(id)!.snapshotIndex;
+    expect(at).toBeGreaterThan(3);
+    expect(page.feed.node(id)!.firstIndex).toBe(at + 1);
+    advance(1600); // the live region speaks after its 1.5 s coalescing window
+    expect(page.notices.announcement).toContain(`Node ${id} took a snapshot at index ${at} and dropped the log entries it covers; a follower that needs them now gets the snapshot.`);
+    page.actions.compact(id);
+    expect(page.notices.banners.notices.map((n) => n.text)).toContain(`cannot compact n${id}: nothing to compact: no entry was applied since the snapshot at ${at}`);
+    page.dispose();
+  });
+
+  it('a compaction that shows only in a later view (as from a worker) is announced then, with its index, once', () => {
+    const clock = new TestClock();
+    const timers: { at: number; run: () => void }[] = [];
+    const scheduler: FrameScheduler = {
+      now: () => clock.now(),
+      requestFrame: (cb) => clock.requestFrame(cb),
+      cancelFrame: (h) => clock.cancelFrame(h),
+      setTimer: (run, ms) => timers.push({ at: clock.now() + ms, run }),
+    };
+    const cluster = new InPageCluster({ seed: 2, clock, config: { nodes: 3, speed: 1 } });
+    // Like the worker cluster: compact() only posts the request; the node acts a moment later.
+    let asked: number | undefined;
+    const controller = new Proxy(cluster, {
+      get(target, prop, receiver) {
+        if (prop === 'compact') return (id: number) => void (asked = id);
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const page = new Playground(controller, scheduler);
+    const advance = (ms: number) => {
+      for (let t = 0; t < ms; t += 16) {
+        clock.advance(16);
+        for (const timer of timers.splice(0)) {
+          if (timer.at <= clock.now()) timer.run();
+          else timers.push(timer);
+        }
+      }
+    };
+    for (let t = 0; t < 20_000 && page.feed.leader === undefined; t += 48) advance(48);
+    const id = page.feed.leader!.id;
+    page.actions.compact(id);
+    advance(1600);
+    expect(page.notices.announcement).not.toContain('took a snapshot');
+    cluster.compact(asked!);
+    const at = cluster.snapshot().nodes[id - 1]!.snapshotIndex;
+    advance(1600);
+    expect(page.notices.announcement).toBe(`Node ${id} took a snapshot at index ${at} and dropped the log entries it covers; a follower that needs them now gets the snapshot.`);
+    page.notices.say('node', 'something else');
+    advance(1600);
+    expect(page.notices.announcement).toBe('something else'); // said once, not again at every view
+    page.dispose();
+  });
+});
