@@ -94,6 +94,9 @@ const MAX_WARNINGS = 20;
 const MAX_CLIENTS = 512;
 
 
+/** Membership changes run in the in-page engine only, so far (the worker cluster would need a worker per new node). */
+export const MEMBERSHIP_OFFLINE_ONLY = 'adding and removing nodes works in the in-page engine for now: open the page with ?offline';
+
 export class BrowserCluster implements ClusterController {
   private config: ClusterConfig;
   private readonly bus: Bus;
@@ -209,6 +212,14 @@ export class BrowserCluster implements ClusterController {
     // The Simulation's words for a node that is not running.
     if (slot.status !== 'up') throw new Error(`n${id} is down: restart it first`);
     this.post(slot, { v: PROTOCOL_VERSION, type: 'compact' });
+  }
+
+  addNode(): NodeId {
+    throw new Error(MEMBERSHIP_OFFLINE_ONLY);
+  }
+
+  removeNode(_id: NodeId): void {
+    throw new Error(MEMBERSHIP_OFFLINE_ONLY);
   }
 
   // ---- Network -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * structured-clone safe. Documented in docs/runtime.md.
  */
 import type { KvCommand } from '../core/kv-types.ts';
-import type { MessageType, NodeId, Role } from '../core/types.ts';
+import type { Configuration, MessageType, NodeId, Role } from '../core/types.ts';
 import type { NodeStatus, PeerProgress } from '../core/protocol-node.ts';
 
 export type NodeCount = 3 | 5 | 7;
@@ -69,6 +69,12 @@ export interface NodeView extends Omit<NodeStatus, 'role'> {
   transferringTo: NodeId;
   /** How fast its clock runs (1 = true time; 1.2 = 20% fast): timers and leases count its ticks. */
   clockRate: number;
+  /** Membership as this node knows it (its newest configuration, committed or not). */
+  voter: boolean;
+  learner: boolean;
+  /** The configuration this node acts on, and the committed one (absent while it is down). */
+  configuration?: Configuration;
+  committedConfiguration?: Configuration;
   /** The first index still in the log, and the last index its snapshot covers (0 = none). */
   firstIndex: number;
   snapshotIndex: number;
@@ -152,6 +158,14 @@ export interface ClusterController {
    * compact: ...") is thrown by the in-page cluster and arrives as a `warning` event from a worker.
    */
   compact(id: NodeId): void;
+  /**
+   * Starts a new, empty node and asks the leader to add it as a learner; the leader promotes it
+   * to voter once it has caught up. Returns its id. Throws with the reason (no leader, a change
+   * still in progress, the cluster is full, or this engine cannot change membership).
+   */
+  addNode(): NodeId;
+  /** Asks the leader to remove `id` from the cluster; it keeps running outside it. Throws with the reason. */
+  removeNode(id: NodeId): void;
   /** Makes one node's clock run fast or slow (MIN_CLOCK_RATE..MAX_CLOCK_RATE; kept across restarts). */
   setClockRate(id: NodeId, rate: number): void;
   isolate(id: NodeId): void;

@@ -256,6 +256,7 @@ export class InPageCluster implements ClusterController {
         commitIndex: hard.commit, appliedIndex: 0, lastIndex: summary.lastIndex,
         electionElapsedTicks: 0, electionTimeoutTicks: this.config.electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: this.sim.clockRate(id),
         firstIndex: summary.snapshotIndex + 1, snapshotIndex: summary.snapshotIndex,
+        ...this.membership(id),
         logTail: durable.entries.slice(Math.max(0, durable.entries.length - LOG_TAIL_ENTRIES)).map(entryView), kv: [], kvSize: 0,
       };
       if (durable.snapshot !== undefined) view.snapshot = { index: durable.snapshot.index, term: durable.snapshot.term, bytes: durable.snapshot.data.length };
@@ -319,6 +320,24 @@ export class InPageCluster implements ClusterController {
     this.checkNode(to);
     this.sim.transferLeadership(to);
     this.flush();
+  }
+
+  addNode(): NodeId {
+    const id = this.sim.addNode(); // the Simulation's refusals say why
+    this.flush();
+    return id;
+  }
+
+  removeNode(id: NodeId): void {
+    this.checkNode(id);
+    this.sim.removeNode(id);
+    this.flush();
+  }
+
+  /** A down node's membership: as the committed configuration has it. */
+  private membership(id: NodeId): { voter: boolean; learner: boolean } {
+    const { voters, learners } = this.sim.configuration();
+    return { voter: voters.includes(id), learner: learners.includes(id) };
   }
 
   compact(id: NodeId): void {

@@ -30,6 +30,8 @@ export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, st
     progress: n.progress,
     transferringTo: n.transferringTo ?? 0,
     clockRate: 1, // the host's to know: controllers fill it in
+    voter: n.voter ?? true,
+    learner: n.learner ?? false,
     firstIndex: first,
     snapshotIndex: n.snapshotIndex ?? 0,
     logTail: node.entries(Math.max(first, last - LOG_TAIL_ENTRIES + 1), last).map(entryView),
@@ -39,6 +41,8 @@ export function protocolNodeView(node: ProtocolNode, durable: DurableSummary, st
     storage,
   };
   if (n.snapshot !== undefined) view.snapshot = n.snapshot;
+  if (n.configuration !== undefined) view.configuration = n.configuration;
+  if (n.committedConfiguration !== undefined) view.committedConfiguration = n.committedConfiguration;
   if (n.snapshotReceipt !== undefined) view.snapshotReceipt = n.snapshotReceipt;
   return view;
 }
@@ -100,7 +104,7 @@ export function emptyView(id: NodeId, electionTimeoutTicks: number): NodeView {
   return {
     id, role: 'crashed', alive: false, term: 0, vote: 0, leaderId: 0, commitIndex: 0, appliedIndex: 0, lastIndex: 0,
     electionElapsedTicks: 0, electionTimeoutTicks, votes: [], progress: [], transferringTo: 0, clockRate: 1,
-    firstIndex: 1, snapshotIndex: 0, logTail: [], kv: [], kvSize: 0,
+    voter: true, learner: false, firstIndex: 1, snapshotIndex: 0, logTail: [], kv: [], kvSize: 0,
     durable: { term: 0, vote: 0, commit: 0, lastIndex: 0, snapshotIndex: 0 }, storage: 'indexeddb',
   };
 }

@@ -69,6 +69,28 @@ export class ClusterActions {
     });
   }
 
+  /**
+   * A new node joins as a learner; announced again when the leader has promoted it (it caught up).
+   */
+  addNode(): void {
+    let id = 0;
+    if (!this.act(() => (id = this.controller.addNode()), 'node',
+      'A new node joins as a learner: it receives the log (or a snapshot) but has no vote until it has caught up; then the leader promotes it.')) return;
+    this.deps.notices.sayWhen('node', (snapshot) => {
+      const node = snapshot.nodes.find((n) => n.id === id);
+      return node?.committedConfiguration?.voters.includes(id) === true ? `Node ${id} caught up and is a voter now.` : undefined;
+    });
+  }
+
+  /** `id` leaves the cluster once the change commits (a leader steps down then). */
+  removeNode(id: NodeId): void {
+    const leader = this.deps.feed.node(id)?.role === 'leader';
+    const text = leader
+      ? `Node ${id}, the leader, is removing itself: it leads until the change commits, without counting its own vote, then steps down and the others elect a leader.`
+      : `Node ${id} is being removed: once the change commits it is out of the cluster and hears nothing more.`;
+    this.act(() => this.controller.removeNode(id), 'node', text);
+  }
+
   /** One node's clock runs fast or slow (1 = true time). */
   setClockRate(id: NodeId, rate: number): void {
     const text = rate === 1 ? `Node ${id}'s clock keeps true time again.` : `Node ${id}'s clock now runs at ${rate} times true time.`;

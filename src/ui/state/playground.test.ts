@@ -1,3 +1,4 @@
+import { outsideCluster } from '../model/membership.ts';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../runtime/cluster-api.ts';
 import { InPageCluster } from '../../runtime/in-page-cluster.ts';
@@ -319,6 +320,26 @@ describe('Compact now from the page', () => {
     page.notices.say('node', 'something else');
     advance(1600);
     expect(page.notices.announcement).toBe('something else'); // said once, not again at every view
+    page.dispose();
+  });
+});
+
+describe('Membership from the page', () => {
+  it('adds a node that joins as a learner, then is promoted; removes it again', () => {
+    const { page, until, advance } = setup(3, 2);
+    expect(until(() => page.feed.leader !== undefined && page.feed.leader.commitIndex > 0)).toBe(true);
+    page.actions.addNode();
+    expect(page.feed.ids).toEqual([1, 2, 3, 4]);
+    expect(until(() => page.feed.leader?.committedConfiguration?.voters.includes(4) === true)).toBe(true);
+    advance(1600);
+    expect(page.notices.announcement).toContain('Node 4 caught up and is a voter now.');
+    page.actions.addNode();
+    page.actions.addNode(); // the second one while the first is uncommitted
+    expect(page.notices.banners.notices.map((n) => n.text).join(' ')).toMatch(/one change at a time/);
+    expect(until(() => page.feed.leader?.committedConfiguration?.voters.length === 5)).toBe(true);
+    page.actions.removeNode(4);
+    expect(until(() => page.feed.leader?.committedConfiguration?.voters.includes(4) === false)).toBe(true);
+    expect(outsideCluster(page.feed.node(4)!, page.feed.leader?.committedConfiguration)).toBe(true);
     page.dispose();
   });
 });
