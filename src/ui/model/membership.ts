@@ -11,8 +11,8 @@ export type ShownRole = NodeView['role'] | 'learner';
 type Member = Pick<NodeView, 'id' | 'role' | 'alive' | 'voter' | 'learner' | 'configuration'>;
 
 /**
- * `committed` is the cluster's committed configuration (the leader's) when known: a removed
- * node may never hear of its removal, so its own view alone would still say "voter".
+ * `committed` is the cluster's configuration as the leader has it, when known: a removed node
+ * may never hear of its removal, so its own view alone would still say "voter".
  */
 export function shownRole(node: Member, committed?: Configuration): ShownRole {
   const learner = committed?.learners.includes(node.id) ?? node.learner;
