@@ -89,3 +89,12 @@ test('elections are announced through a polite live region', async ({ page }) =>
   await expect(region).toContainText(/is the leader in term \d+/, { timeout: SLOW_MS });
   await expect(region).not.toContainText(`Node ${id} is the leader`);
 });
+
+test('compacted logs and the snapshot in the inspector (offline, 1200 writes preloaded: every node has compacted)', async ({ page }) => {
+  await page.goto('/?offline&seed=4&preload=1200');
+  await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: SLOW_MS });
+  await expect(page.getByTestId('snapshot-status')).toContainText(/up to index \d+/, { timeout: SLOW_MS });
+  await page.getByRole('region', { name: /Log entries of every node/ }).evaluate((el) => (el.scrollLeft = 0));
+  await expect(page.locator('[data-testid^="compacted-"]').first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'compacted');
+});

@@ -27,7 +27,7 @@ describe('snapshot words', () => {
   it('a transfer in progress, as the follower and as the leader see it', () => {
     expect(receiptLine({ index: 1234, received: 131_072, total: 327_680 })).toBe("Receiving the leader's snapshot up to index 1234: 128 KiB of 320 KiB");
     const base = { peer: 3, matchIndex: 0, nextIndex: 1235, inflight: 1 };
-    expect(progressStateText({ ...base, state: 'snapshot', snapshot: { index: 1234, received: 65_536, total: 327_680 } })).toEqual({ state: 'snapshot\u00a0≤1234', transfer: '64 KiB of 320 KiB' });
+    expect(progressStateText({ ...base, state: 'snapshot', snapshot: { index: 1234, received: 65_536, total: 327_680 } })).toEqual({ state: 'snapshot', transfer: 'sending the snapshot up to index 1234: n3 holds 64 KiB of 320 KiB' });
     expect(progressStateText({ ...base, state: 'replicate' })).toEqual({ state: 'replicate' });
     expect(progressStateText({ ...base, state: 'probe' })).toEqual({ state: 'probe' });
   });

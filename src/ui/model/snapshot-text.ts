@@ -36,12 +36,14 @@ export function receiptLine(r: Receipt): string {
 }
 
 /**
- * The State cell of the leader's progress table: the state, and for a snapshot transfer which
- * snapshot and how much the follower confirmed holding (shown on a second line: the column is narrow).
+ * The State cell of the leader's progress table, and for a snapshot transfer a line of its own
+ * under the row (the columns are too narrow for it): which snapshot, and how much of it the
+ * follower has confirmed holding.
  */
 export function progressStateText(p: ProgressView): { state: string; transfer?: string } {
   if (p.state !== 'snapshot' || p.snapshot === undefined) return { state: p.state };
-  return { state: `snapshot\u00a0≤${p.snapshot.index}`, transfer: `${sizeText(p.snapshot.received)} of ${sizeText(p.snapshot.total)}` };
+  const { index, received, total } = p.snapshot;
+  return { state: 'snapshot', transfer: `sending the snapshot up to index ${index}: n${p.peer} holds ${sizeText(received)} of ${sizeText(total)}` };
 }
 
 /** What each column and state of the leader's progress table means (issue #15: explain the words). */
