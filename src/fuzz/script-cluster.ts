@@ -34,6 +34,8 @@ import { DEFAULT_RAFT_TUNING } from '../raft/raft.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { MemoryStorage } from '../core/storage.ts';
 import type { DurableState, Message, NodeId, Snapshot } from '../core/types.ts';
+import { ScriptError, positive, required, whole } from './script-args.ts';
+import { ScriptMailbox, parseFilter, type Filter } from './script-mailbox.ts';
 import { entryLine, messageLine } from './script-message.ts';
 
 interface ScriptNode {
@@ -49,23 +51,11 @@ interface ScriptNode {
   snapshotFrom: 'compaction' | 'leader' | undefined;
 }
 
-interface Filter {
-  from?: Set<number>;
-  to?: Set<number>;
-  types?: Set<string>;
-  count?: number;
-}
-
-/** A command the script got wrong: reported as the command's output, so the diff shows it. */
-class ScriptError extends Error {}
-
 const MAX_STABILIZE_ROUNDS = 200;
 
 export class ScriptCluster {
   private nodes: ScriptNode[] = [];
-  private mailbox: Message[] = [];
-  /** Cut links as "a-b" (both directions). */
-  private cuts = new Set<string>();
+  private readonly mailbox = new ScriptMailbox();
   private seqs = new Map<string, number>();
   private options = {
     preVote: true, checkQuorum: true, reads: 'read-index' as 'read-index' | 'lease', bug: undefined as BugName | undefined, seed: 1,
@@ -113,8 +103,8 @@ export class ScriptCluster {
       });
       case 'set': return this.request(positional, named, (key, value) => ({ op: 'set', key, value: value ?? required('value') }));
       case 'get': return this.request(positional, named, (key) => ({ op: 'get', key }));
-      case 'deliver': return this.deliver(this.filter(named));
-      case 'drop': return this.drop(this.filter(named));
+      case 'deliver': return this.deliver(parseFilter(named, (t) => this.ids(t)));
+      case 'drop': return this.drop(parseFilter(named, (t) => this.ids(t)));
       case 'stabilize': return this.stabilize();
       case 'crash': return this.crash(this.up(this.id(positional[0])));
       case 'restart': return this.restart(this.id(positional[0]));
@@ -123,11 +113,11 @@ export class ScriptCluster {
       case 'sync-disk': return this.syncDisk(this.node(this.id(positional[0])));
       case 'partition': return this.partition(positional.map((g) => this.ids(g)));
       case 'isolate': return this.partition([[this.id(positional[0])], this.nodes.map((n) => n.id).filter((id) => id !== Number(positional[0]))]);
-      case 'heal': return void this.cuts.clear();
+      case 'heal': return this.mailbox.heal();
       case 'status': return this.status();
       case 'log': return this.log(this.id(positional[0]));
       case 'kv': return this.kv(this.id(positional[0]));
-      case 'mailbox': return void this.out.push(...(this.mailbox.length === 0 ? ['(empty)'] : this.mailbox.map(messageLine)));
+      case 'mailbox': return void this.out.push(...(this.mailbox.size === 0 ? ['(empty)'] : this.mailbox.waiting().map(messageLine)));
       case 'invariants': return this.checkInvariants();
       default: throw new ScriptError(`unknown command "${name}"`);
     }
@@ -281,7 +271,7 @@ export class ScriptCluster {
   // ---- The network ------------------------------------------------------------------------------
 
   private deliver(filter: Filter): void {
-    const chosen = this.take(filter);
+    const chosen = this.mailbox.take(filter);
     for (const m of chosen) {
       this.out.push(messageLine(m));
       this.indent = '  ';
@@ -294,48 +284,25 @@ export class ScriptCluster {
   }
 
   private drop(filter: Filter): void {
-    const chosen = this.take(filter);
+    const chosen = this.mailbox.take(filter);
     for (const m of chosen) this.out.push(`dropped ${messageLine(m)}`);
     if (chosen.length === 0) this.out.push('(nothing to drop)');
   }
 
   /** Delivers until no message is left (each round delivers what the last one sent). */
   private stabilize(): void {
-    for (let round = 0; round < MAX_STABILIZE_ROUNDS && this.mailbox.length > 0; round++) this.deliver({});
-    if (this.mailbox.length > 0) this.out.push(`(still ${this.mailbox.length} messages after ${MAX_STABILIZE_ROUNDS} rounds)`);
-  }
-
-  /** Removes and returns the mailbox messages matching the filter, oldest first. */
-  private take(filter: Filter): Message[] {
-    const chosen: Message[] = [];
-    const kept: Message[] = [];
-    for (const m of this.mailbox) {
-      const matches = (filter.count === undefined || chosen.length < filter.count)
-        && (filter.from === undefined || filter.from.has(m.from as number))
-        && (filter.to === undefined || filter.to.has(m.to as number))
-        && (filter.types === undefined || filter.types.has(m.type));
-      (matches ? chosen : kept).push(m);
-    }
-    this.mailbox = kept;
-    return chosen;
+    for (let round = 0; round < MAX_STABILIZE_ROUNDS && this.mailbox.size > 0; round++) this.deliver({});
+    if (this.mailbox.size > 0) this.out.push(`(still ${this.mailbox.size} messages after ${MAX_STABILIZE_ROUNDS} rounds)`);
   }
 
   /** Why a message cannot arrive, or undefined when it can. */
   private fate(m: Message): string | undefined {
     const to = m.to as NodeId;
-    if (this.cuts.has(`${m.from}-${to}`)) return `${m.from}->${to} is cut`;
-    if (this.node(to).node === undefined) return `n${to} is down`;
-    return undefined;
+    return this.mailbox.cutReason(m) ?? (this.node(to).node === undefined ? `n${to} is down` : undefined);
   }
 
   private partition(groups: NodeId[][]): void {
-    this.cuts.clear();
-    for (const [g, group] of groups.entries()) {
-      for (const other of groups.slice(g + 1)) {
-        for (const a of group) for (const b of other) this.cuts.add(`${a}-${b}`).add(`${b}-${a}`);
-      }
-    }
-    this.out.push(`partition ${groups.map((g) => `{${g.join(',')}}`).join(' ')}`);
+    this.out.push(this.mailbox.partition(groups));
   }
 
   // ---- Views ------------------------------------------------------------------------------------
@@ -374,18 +341,6 @@ export class ScriptCluster {
 
   // ---- Arguments --------------------------------------------------------------------------------
 
-  private filter(named: Map<string, string>): Filter {
-    const filter: Filter = {};
-    for (const [key, value] of named) {
-      if (key === 'from') filter.from = new Set(this.ids(value));
-      else if (key === 'to') filter.to = new Set(this.ids(value));
-      else if (key === 'type') filter.types = new Set(value.split(','));
-      else if (key === 'count') filter.count = whole(value, 'count');
-      else throw new ScriptError(`unknown filter "${key}" (from, to, type, count)`);
-    }
-    return filter;
-  }
-
   private ids(text: string | undefined): NodeId[] {
     if (text === 'all') return this.nodes.map((n) => n.id);
     return (text ?? required('node ids')).split(',').map((t) => this.id(t));
@@ -411,18 +366,6 @@ export class ScriptCluster {
   }
 }
 
-function whole(text: string | undefined, what: string): number {
-  const n = Number(text);
-  if (text === undefined || !Number.isSafeInteger(n) || n < 0) throw new ScriptError(`${what}: expected a whole number, got "${text ?? ''}"`);
-  return n;
-}
-
-function positive(text: string | undefined, what: string): number {
-  const n = whole(text, what);
-  if (n === 0) throw new ScriptError(`${what}: expected at least 1`);
-  return n;
-}
-
 /** ` first=6 snap=5` for a node with a snapshot; nothing otherwise (older scripts read as before). */
 function snapshotFields(s: NodeStatus): string {
   const snap = s.snapshotIndex ?? 0;
@@ -437,8 +380,4 @@ function logRange(s: NodeStatus): string {
 /** `1..5 in snapshot 5@1 (210 bytes)`: the compacted prefix of a log. */
 function snapshotLine(snapshot: Snapshot): string {
   return `1..${snapshot.index} in snapshot ${snapshot.index}@${snapshot.term} (${snapshot.data.length} bytes)`;
-}
-
-function required(what: string): never {
-  throw new ScriptError(`missing ${what}`);
 }
