@@ -10,6 +10,9 @@
  *             here; InstallSnapshot chunks of at most N characters)
  *   tick IDS [N]        tick-election ID      tick-heartbeat ID       campaign ID
  *   transfer FROM TO    (the leader FROM hands leadership to TO; prints a refusal)
+ *   add-node            (node N+1 starts with an empty disk and the add-nodes set as its bootstrap
+ *                        configuration, once the leader proposed it as a learner; prints a refusal)
+ *   remove-node ID      (the leader proposes removing ID; prints a refusal)
  *   compact ID          (snapshot now and drop the entries it covers; prints a refusal)
  *   set ID KEY VALUE [client=C seq=S]      get ID KEY [client=C seq=S]
  *   deliver [filters]   drop [filters]        stabilize
@@ -23,6 +26,12 @@
  * log show `first=`/`snap=` and the compacted prefix only once a node has a snapshot, so scripts
  * that never compact read as they did before snapshots existed. A failed assertion crashes that
  * node, as in every host, and the output says which (`n1: assertion failed: ...`, `n1: down`).
+ *
+ * Membership: the leader (the running leader of the highest term) proposes each change. A node
+ * whose configuration (the latest in its log, committed or not) changes says so
+ * (`n1: config voters 1,2,3 learners 4`, `—` for none); status, restart and `up` lines end in
+ * ` voters=1,2,3 learners=4` only for a node whose configuration is not the bootstrap one or
+ * does not include it, so scripts that never change membership read as they did before.
  */
 import { AssertionError, assert } from '../core/assert.ts';
 import { BUG_NAMES, isBugName, type BugName } from '../core/bugs.ts';
@@ -33,7 +42,7 @@ import { KvNode, type NodeStatus } from '../raft/node.ts';
 import { DEFAULT_RAFT_TUNING } from '../raft/raft.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { MemoryStorage } from '../core/storage.ts';
-import type { DurableState, Message, NodeId, Snapshot } from '../core/types.ts';
+import type { ConfigChange, Configuration, DurableState, Message, NodeId, Snapshot } from '../core/types.ts';
 import { ScriptError, positive, required, whole } from './script-args.ts';
 import { ScriptMailbox, parseFilter, type Filter } from './script-mailbox.ts';
 import { entryLine, messageLine } from './script-message.ts';
@@ -52,9 +61,13 @@ interface ScriptNode {
 }
 
 const MAX_STABILIZE_ROUNDS = 200;
+/** As many as the Simulation allows (add-node refuses past it). */
+const MAX_SCRIPT_NODES = 9;
 
 export class ScriptCluster {
   private nodes: ScriptNode[] = [];
+  /** The add-nodes set: every node's bootstrap configuration, also of a node added later. */
+  private bootstrap: NodeId[] = [];
   private readonly mailbox = new ScriptMailbox();
   private seqs = new Map<string, number>();
   private options = {
@@ -96,6 +109,8 @@ export class ScriptCluster {
           if (refused !== undefined) this.out.push(`refused: ${refused}`);
         });
       }
+      case 'add-node': return this.addNode();
+      case 'remove-node': return void this.proposeChange({ op: 'remove', node: this.id(positional[0]) });
       case 'compact': return this.input(this.id(positional[0]), (n) => {
         this.node(n.id).snapshotFrom = 'compaction'; // the Ready that carries it may wait for the disk
         const refused = n.compact();
@@ -137,15 +152,14 @@ export class ScriptCluster {
       snapshotThresholdEntries: named.has('snapshot') ? whole(named.get('snapshot'), 'snapshot threshold') : 0,
       maxSnapshotChunkBytes: named.has('chunk') ? positive(named.get('chunk'), 'chunk size') : DEFAULT_RAFT_TUNING.maxSnapshotChunkBytes,
     };
-    for (let id = 1; id <= count; id++) {
-      this.nodes.push({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [], snapshotFrom: undefined });
-    }
+    for (let id = 1; id <= count; id++) this.nodes.push(newScriptNode(id));
+    this.bootstrap = this.nodes.map((n) => n.id);
     for (const n of this.nodes) this.start(n);
     this.status();
   }
 
   private start(n: ScriptNode): void {
-    const voters = this.nodes.map((m) => m.id);
+    const voters = this.bootstrap;
     const { seed, bug, ...tuning } = this.options;
     const rng = new SeededRng(deriveSeed(seed, n.id, n.restarts));
     const node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...tuning, id: n.id, voters, bug }, n.storage.load(), rng);
@@ -178,8 +192,12 @@ export class ScriptCluster {
     if (n.node !== undefined) throw new ScriptError(`n${id} is running`);
     n.restarts++;
     this.start(n);
+    this.upLine(n);
+  }
+
+  private upLine(n: ScriptNode): void {
     const s = n.node!.status();
-    this.out.push(`n${id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}${snapshotFields(s)}`);
+    this.out.push(`n${n.id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}${snapshotFields(s)}${this.configFields(n)}`);
   }
 
   private wipe(id: NodeId): void {
@@ -200,6 +218,45 @@ export class ScriptCluster {
     });
   }
 
+  // ---- Membership -------------------------------------------------------------------------------
+
+  /** Node N+1 starts empty once the leader has proposed it as a learner (as Simulation.addNode). */
+  private addNode(): void {
+    if (this.nodes.length >= MAX_SCRIPT_NODES) throw new ScriptError(`a script has at most ${MAX_SCRIPT_NODES} nodes`);
+    const id = this.nodes.length + 1;
+    if (!this.proposeChange({ op: 'add-learner', node: id })) return;
+    const n = newScriptNode(id);
+    this.nodes.push(n);
+    this.start(n);
+    this.upLine(n);
+  }
+
+  /** The running leader of the highest term proposes `change`; prints its refusal. Returns whether it proposed it. */
+  private proposeChange(change: ConfigChange): boolean {
+    let leader: KvNode | undefined;
+    for (const n of this.nodes) {
+      if (n.node?.raft.role === 'leader' && n.node.raft.term > (leader?.raft.term ?? -1)) leader = n.node;
+    }
+    if (leader === undefined) {
+      this.out.push('refused: no leader to propose it: wait for an election');
+      return false;
+    }
+    let refused: string | undefined;
+    this.input(leader.id, (node) => {
+      refused = node.proposeConfigChange(change);
+      if (refused !== undefined) this.out.push(`refused: ${refused}`);
+    });
+    return refused === undefined;
+  }
+
+  /** ` voters=1,2,3 learners=4` for a node outside the bootstrap configuration; nothing otherwise. */
+  private configFields(n: ScriptNode): string {
+    const c = n.node?.raft.configuration();
+    if (c === undefined) return '';
+    const bootstrap = c.learners.length === 0 && c.voters.join() === this.bootstrap.join() && c.voters.includes(n.id);
+    return bootstrap ? '' : ` ${configText(c, '=')}`;
+  }
+
   // ---- Inputs -----------------------------------------------------------------------------------
 
   /** Feeds one input to a running node, then prints what it sent and how it changed. */
@@ -213,6 +270,7 @@ export class ScriptCluster {
 
   private observe(n: ScriptNode, act: () => void): void {
     const before = n.node?.status();
+    const configBefore = n.node?.raft.configuration();
     try {
       act();
     } catch (error) {
@@ -223,7 +281,10 @@ export class ScriptCluster {
     }
     this.invariants.afterEvent(this.nodes, 0);
     const after = n.node?.status();
-    if (before !== undefined && after !== undefined) this.printChanges(before, after, n);
+    if (before === undefined || after === undefined) return;
+    this.printChanges(before, after, n);
+    const config = n.node!.raft.configuration();
+    if (configText(config, ' ') !== configText(configBefore!, ' ')) this.out.push(`${this.indent}n${n.id}: config ${configText(config, ' ')}`);
   }
 
   private printChanges(a: NodeStatus, b: NodeStatus, n: ScriptNode): void {
@@ -314,7 +375,7 @@ export class ScriptCluster {
         this.out.push(`n${n.id}: down`);
         continue;
       }
-      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}${snapshotFields(s)}`);
+      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}${snapshotFields(s)}${this.configFields(n)}`);
     }
   }
 
@@ -364,6 +425,16 @@ export class ScriptCluster {
     assert(n.loop !== undefined, 'a running node has a loop');
     return n;
   }
+}
+
+function newScriptNode(id: NodeId): ScriptNode {
+  return { id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [], snapshotFrom: undefined };
+}
+
+/** `voters 1,2,3 learners 4` (with `sep` '=': `voters=1,2,3 learners=4`); `—` for none. */
+function configText(c: Configuration, sep: ' ' | '='): string {
+  const list = (ids: readonly NodeId[]): string => (ids.length === 0 ? '—' : ids.join(','));
+  return `voters${sep}${list(c.voters)} learners${sep}${list(c.learners)}`;
 }
 
 /** ` first=6 snap=5` for a node with a snapshot; nothing otherwise (older scripts read as before). */
