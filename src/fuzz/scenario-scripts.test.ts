@@ -59,4 +59,19 @@ describe('script format', () => {
     expect(c.run('compact 2')).toEqual(['error: n2 is down']);
     expect(c.run('invariants')).toEqual(['ok']);
   });
+
+  it('add-node and remove-node go through the leader, print refusals, and the new node joins `all`', () => {
+    const c = new ScriptCluster();
+    c.run('add-nodes 3');
+    expect(c.run('add-node')).toEqual(['refused: no leader to propose it: wait for an election']);
+    expect(c.run('remove-node 4')).toEqual(['error: no node 4 (nodes 1 to 3)']);
+    c.run('campaign 1');
+    c.run('stabilize');
+    expect(c.run('add-node').at(-1)).toBe('n4: up, follower term=0 vote=0 last=0 voters=1,2,3 learners=—');
+    expect(c.run('remove-node 2')).toEqual([expect.stringMatching(/^refused: a membership change is still in progress/)]);
+    c.run('stabilize');
+    expect(c.run('status').at(-1)).toBe('n4: follower term=1 vote=0 lead=1 commit=2 applied=2 last=2 voters=1,2,3 learners=4');
+    expect(c.run('tick all 1').filter((l) => l.startsWith('send 1->4'))).not.toEqual([]);
+    expect(c.run('invariants')).toEqual(['ok']);
+  });
 });

@@ -10,6 +10,9 @@
  *             here; InstallSnapshot chunks of at most N characters)
  *   tick IDS [N]        tick-election ID      tick-heartbeat ID       campaign ID
  *   transfer FROM TO    (the leader FROM hands leadership to TO; prints a refusal)
+ *   add-node            (node N+1 starts with an empty disk and the add-nodes set as its bootstrap
+ *                        configuration, once the leader proposed it as a learner; prints a refusal)
+ *   remove-node ID      (the leader proposes removing ID; prints a refusal)
  *   compact ID          (snapshot now and drop the entries it covers; prints a refusal)
  *   set ID KEY VALUE [client=C seq=S]      get ID KEY [client=C seq=S]
  *   deliver [filters]   drop [filters]        stabilize
@@ -23,6 +26,12 @@
  * log show `first=`/`snap=` and the compacted prefix only once a node has a snapshot, so scripts
  * that never compact read as they did before snapshots existed. A failed assertion crashes that
  * node, as in every host, and the output says which (`n1: assertion failed: ...`, `n1: down`).
+ *
+ * Membership: the leader (the running leader of the highest term) proposes each change. A node
+ * whose configuration (the latest in its log, committed or not) changes says so
+ * (`n1: config voters 1,2,3 learners 4`, `—` for none); status, restart and `up` lines end in
+ * ` voters=1,2,3 learners=4` only for a node whose configuration is not the bootstrap one or
+ * does not include it, so scripts that never change membership read as they did before.
  */
 import { AssertionError, assert } from '../core/assert.ts';
 import { BUG_NAMES, isBugName, type BugName } from '../core/bugs.ts';
@@ -33,7 +42,9 @@ import { KvNode, type NodeStatus } from '../raft/node.ts';
 import { DEFAULT_RAFT_TUNING } from '../raft/raft.ts';
 import { SeededRng, deriveSeed } from '../core/rng.ts';
 import { MemoryStorage } from '../core/storage.ts';
-import type { DurableState, Message, NodeId, Snapshot } from '../core/types.ts';
+import type { ConfigChange, Configuration, DurableState, Message, NodeId, Snapshot } from '../core/types.ts';
+import { ScriptError, positive, required, whole } from './script-args.ts';
+import { ScriptMailbox, parseFilter, type Filter } from './script-mailbox.ts';
 import { entryLine, messageLine } from './script-message.ts';
 
 interface ScriptNode {
@@ -49,23 +60,15 @@ interface ScriptNode {
   snapshotFrom: 'compaction' | 'leader' | undefined;
 }
 
-interface Filter {
-  from?: Set<number>;
-  to?: Set<number>;
-  types?: Set<string>;
-  count?: number;
-}
-
-/** A command the script got wrong: reported as the command's output, so the diff shows it. */
-class ScriptError extends Error {}
-
 const MAX_STABILIZE_ROUNDS = 200;
+/** As many as the Simulation allows (add-node refuses past it). */
+const MAX_SCRIPT_NODES = 9;
 
 export class ScriptCluster {
   private nodes: ScriptNode[] = [];
-  private mailbox: Message[] = [];
-  /** Cut links as "a-b" (both directions). */
-  private cuts = new Set<string>();
+  /** The add-nodes set: every node's bootstrap configuration, also of a node added later. */
+  private bootstrap: NodeId[] = [];
+  private readonly mailbox = new ScriptMailbox();
   private seqs = new Map<string, number>();
   private options = {
     preVote: true, checkQuorum: true, reads: 'read-index' as 'read-index' | 'lease', bug: undefined as BugName | undefined, seed: 1,
@@ -106,6 +109,8 @@ export class ScriptCluster {
           if (refused !== undefined) this.out.push(`refused: ${refused}`);
         });
       }
+      case 'add-node': return this.addNode();
+      case 'remove-node': return void this.proposeChange({ op: 'remove', node: this.id(positional[0]) });
       case 'compact': return this.input(this.id(positional[0]), (n) => {
         this.node(n.id).snapshotFrom = 'compaction'; // the Ready that carries it may wait for the disk
         const refused = n.compact();
@@ -113,8 +118,8 @@ export class ScriptCluster {
       });
       case 'set': return this.request(positional, named, (key, value) => ({ op: 'set', key, value: value ?? required('value') }));
       case 'get': return this.request(positional, named, (key) => ({ op: 'get', key }));
-      case 'deliver': return this.deliver(this.filter(named));
-      case 'drop': return this.drop(this.filter(named));
+      case 'deliver': return this.deliver(parseFilter(named, (t) => this.ids(t)));
+      case 'drop': return this.drop(parseFilter(named, (t) => this.ids(t)));
       case 'stabilize': return this.stabilize();
       case 'crash': return this.crash(this.up(this.id(positional[0])));
       case 'restart': return this.restart(this.id(positional[0]));
@@ -123,11 +128,11 @@ export class ScriptCluster {
       case 'sync-disk': return this.syncDisk(this.node(this.id(positional[0])));
       case 'partition': return this.partition(positional.map((g) => this.ids(g)));
       case 'isolate': return this.partition([[this.id(positional[0])], this.nodes.map((n) => n.id).filter((id) => id !== Number(positional[0]))]);
-      case 'heal': return void this.cuts.clear();
+      case 'heal': return this.mailbox.heal();
       case 'status': return this.status();
       case 'log': return this.log(this.id(positional[0]));
       case 'kv': return this.kv(this.id(positional[0]));
-      case 'mailbox': return void this.out.push(...(this.mailbox.length === 0 ? ['(empty)'] : this.mailbox.map(messageLine)));
+      case 'mailbox': return void this.out.push(...(this.mailbox.size === 0 ? ['(empty)'] : this.mailbox.waiting().map(messageLine)));
       case 'invariants': return this.checkInvariants();
       default: throw new ScriptError(`unknown command "${name}"`);
     }
@@ -147,15 +152,14 @@ export class ScriptCluster {
       snapshotThresholdEntries: named.has('snapshot') ? whole(named.get('snapshot'), 'snapshot threshold') : 0,
       maxSnapshotChunkBytes: named.has('chunk') ? positive(named.get('chunk'), 'chunk size') : DEFAULT_RAFT_TUNING.maxSnapshotChunkBytes,
     };
-    for (let id = 1; id <= count; id++) {
-      this.nodes.push({ id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [], snapshotFrom: undefined });
-    }
+    for (let id = 1; id <= count; id++) this.nodes.push(newScriptNode(id));
+    this.bootstrap = this.nodes.map((n) => n.id);
     for (const n of this.nodes) this.start(n);
     this.status();
   }
 
   private start(n: ScriptNode): void {
-    const voters = this.nodes.map((m) => m.id);
+    const voters = this.bootstrap;
     const { seed, bug, ...tuning } = this.options;
     const rng = new SeededRng(deriveSeed(seed, n.id, n.restarts));
     const node = new KvNode({ ...DEFAULT_RAFT_TUNING, ...tuning, id: n.id, voters, bug }, n.storage.load(), rng);
@@ -188,8 +192,12 @@ export class ScriptCluster {
     if (n.node !== undefined) throw new ScriptError(`n${id} is running`);
     n.restarts++;
     this.start(n);
+    this.upLine(n);
+  }
+
+  private upLine(n: ScriptNode): void {
     const s = n.node!.status();
-    this.out.push(`n${id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}${snapshotFields(s)}`);
+    this.out.push(`n${n.id}: up, ${s.role} term=${s.term} vote=${s.vote} last=${s.lastIndex}${snapshotFields(s)}${this.configFields(n)}`);
   }
 
   private wipe(id: NodeId): void {
@@ -210,6 +218,45 @@ export class ScriptCluster {
     });
   }
 
+  // ---- Membership -------------------------------------------------------------------------------
+
+  /** Node N+1 starts empty once the leader has proposed it as a learner (as Simulation.addNode). */
+  private addNode(): void {
+    if (this.nodes.length >= MAX_SCRIPT_NODES) throw new ScriptError(`a script has at most ${MAX_SCRIPT_NODES} nodes`);
+    const id = this.nodes.length + 1;
+    if (!this.proposeChange({ op: 'add-learner', node: id })) return;
+    const n = newScriptNode(id);
+    this.nodes.push(n);
+    this.start(n);
+    this.upLine(n);
+  }
+
+  /** The running leader of the highest term proposes `change`; prints its refusal. Returns whether it proposed it. */
+  private proposeChange(change: ConfigChange): boolean {
+    let leader: KvNode | undefined;
+    for (const n of this.nodes) {
+      if (n.node?.raft.role === 'leader' && n.node.raft.term > (leader?.raft.term ?? -1)) leader = n.node;
+    }
+    if (leader === undefined) {
+      this.out.push('refused: no leader to propose it: wait for an election');
+      return false;
+    }
+    let refused: string | undefined;
+    this.input(leader.id, (node) => {
+      refused = node.proposeConfigChange(change);
+      if (refused !== undefined) this.out.push(`refused: ${refused}`);
+    });
+    return refused === undefined;
+  }
+
+  /** ` voters=1,2,3 learners=4` for a node outside the bootstrap configuration; nothing otherwise. */
+  private configFields(n: ScriptNode): string {
+    const c = n.node?.raft.configuration();
+    if (c === undefined) return '';
+    const bootstrap = c.learners.length === 0 && c.voters.join() === this.bootstrap.join() && c.voters.includes(n.id);
+    return bootstrap ? '' : ` ${configText(c, '=')}`;
+  }
+
   // ---- Inputs -----------------------------------------------------------------------------------
 
   /** Feeds one input to a running node, then prints what it sent and how it changed. */
@@ -223,6 +270,7 @@ export class ScriptCluster {
 
   private observe(n: ScriptNode, act: () => void): void {
     const before = n.node?.status();
+    const configBefore = n.node?.raft.configuration();
     try {
       act();
     } catch (error) {
@@ -233,7 +281,10 @@ export class ScriptCluster {
     }
     this.invariants.afterEvent(this.nodes, 0);
     const after = n.node?.status();
-    if (before !== undefined && after !== undefined) this.printChanges(before, after, n);
+    if (before === undefined || after === undefined) return;
+    this.printChanges(before, after, n);
+    const config = n.node!.raft.configuration();
+    if (configText(config, ' ') !== configText(configBefore!, ' ')) this.out.push(`${this.indent}n${n.id}: config ${configText(config, ' ')}`);
   }
 
   private printChanges(a: NodeStatus, b: NodeStatus, n: ScriptNode): void {
@@ -281,7 +332,7 @@ export class ScriptCluster {
   // ---- The network ------------------------------------------------------------------------------
 
   private deliver(filter: Filter): void {
-    const chosen = this.take(filter);
+    const chosen = this.mailbox.take(filter);
     for (const m of chosen) {
       this.out.push(messageLine(m));
       this.indent = '  ';
@@ -294,48 +345,25 @@ export class ScriptCluster {
   }
 
   private drop(filter: Filter): void {
-    const chosen = this.take(filter);
+    const chosen = this.mailbox.take(filter);
     for (const m of chosen) this.out.push(`dropped ${messageLine(m)}`);
     if (chosen.length === 0) this.out.push('(nothing to drop)');
   }
 
   /** Delivers until no message is left (each round delivers what the last one sent). */
   private stabilize(): void {
-    for (let round = 0; round < MAX_STABILIZE_ROUNDS && this.mailbox.length > 0; round++) this.deliver({});
-    if (this.mailbox.length > 0) this.out.push(`(still ${this.mailbox.length} messages after ${MAX_STABILIZE_ROUNDS} rounds)`);
-  }
-
-  /** Removes and returns the mailbox messages matching the filter, oldest first. */
-  private take(filter: Filter): Message[] {
-    const chosen: Message[] = [];
-    const kept: Message[] = [];
-    for (const m of this.mailbox) {
-      const matches = (filter.count === undefined || chosen.length < filter.count)
-        && (filter.from === undefined || filter.from.has(m.from as number))
-        && (filter.to === undefined || filter.to.has(m.to as number))
-        && (filter.types === undefined || filter.types.has(m.type));
-      (matches ? chosen : kept).push(m);
-    }
-    this.mailbox = kept;
-    return chosen;
+    for (let round = 0; round < MAX_STABILIZE_ROUNDS && this.mailbox.size > 0; round++) this.deliver({});
+    if (this.mailbox.size > 0) this.out.push(`(still ${this.mailbox.size} messages after ${MAX_STABILIZE_ROUNDS} rounds)`);
   }
 
   /** Why a message cannot arrive, or undefined when it can. */
   private fate(m: Message): string | undefined {
     const to = m.to as NodeId;
-    if (this.cuts.has(`${m.from}-${to}`)) return `${m.from}->${to} is cut`;
-    if (this.node(to).node === undefined) return `n${to} is down`;
-    return undefined;
+    return this.mailbox.cutReason(m) ?? (this.node(to).node === undefined ? `n${to} is down` : undefined);
   }
 
   private partition(groups: NodeId[][]): void {
-    this.cuts.clear();
-    for (const [g, group] of groups.entries()) {
-      for (const other of groups.slice(g + 1)) {
-        for (const a of group) for (const b of other) this.cuts.add(`${a}-${b}`).add(`${b}-${a}`);
-      }
-    }
-    this.out.push(`partition ${groups.map((g) => `{${g.join(',')}}`).join(' ')}`);
+    this.out.push(this.mailbox.partition(groups));
   }
 
   // ---- Views ------------------------------------------------------------------------------------
@@ -347,7 +375,7 @@ export class ScriptCluster {
         this.out.push(`n${n.id}: down`);
         continue;
       }
-      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}${snapshotFields(s)}`);
+      this.out.push(`n${n.id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastIndex}${snapshotFields(s)}${this.configFields(n)}`);
     }
   }
 
@@ -374,18 +402,6 @@ export class ScriptCluster {
 
   // ---- Arguments --------------------------------------------------------------------------------
 
-  private filter(named: Map<string, string>): Filter {
-    const filter: Filter = {};
-    for (const [key, value] of named) {
-      if (key === 'from') filter.from = new Set(this.ids(value));
-      else if (key === 'to') filter.to = new Set(this.ids(value));
-      else if (key === 'type') filter.types = new Set(value.split(','));
-      else if (key === 'count') filter.count = whole(value, 'count');
-      else throw new ScriptError(`unknown filter "${key}" (from, to, type, count)`);
-    }
-    return filter;
-  }
-
   private ids(text: string | undefined): NodeId[] {
     if (text === 'all') return this.nodes.map((n) => n.id);
     return (text ?? required('node ids')).split(',').map((t) => this.id(t));
@@ -411,16 +427,14 @@ export class ScriptCluster {
   }
 }
 
-function whole(text: string | undefined, what: string): number {
-  const n = Number(text);
-  if (text === undefined || !Number.isSafeInteger(n) || n < 0) throw new ScriptError(`${what}: expected a whole number, got "${text ?? ''}"`);
-  return n;
+function newScriptNode(id: NodeId): ScriptNode {
+  return { id, storage: new MemoryStorage(), node: undefined, loop: undefined, restarts: 0, diskHeld: false, waitingForDisk: [], snapshotFrom: undefined };
 }
 
-function positive(text: string | undefined, what: string): number {
-  const n = whole(text, what);
-  if (n === 0) throw new ScriptError(`${what}: expected at least 1`);
-  return n;
+/** `voters 1,2,3 learners 4` (with `sep` '=': `voters=1,2,3 learners=4`); `—` for none. */
+function configText(c: Configuration, sep: ' ' | '='): string {
+  const list = (ids: readonly NodeId[]): string => (ids.length === 0 ? '—' : ids.join(','));
+  return `voters${sep}${list(c.voters)} learners${sep}${list(c.learners)}`;
 }
 
 /** ` first=6 snap=5` for a node with a snapshot; nothing otherwise (older scripts read as before). */
@@ -437,8 +451,4 @@ function logRange(s: NodeStatus): string {
 /** `1..5 in snapshot 5@1 (210 bytes)`: the compacted prefix of a log. */
 function snapshotLine(snapshot: Snapshot): string {
   return `1..${snapshot.index} in snapshot ${snapshot.index}@${snapshot.term} (${snapshot.data.length} bytes)`;
-}
-
-function required(what: string): never {
-  throw new ScriptError(`missing ${what}`);
 }
