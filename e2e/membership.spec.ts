@@ -4,29 +4,9 @@
  * down once the change commits, and the others elect a new leader; writes keep working. Every
  * wait is for a state the page shows, never for a duration.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { SLOW_MS, leaderId, node, run } from './cluster-page.ts';
 
-const SLOW_MS = 45_000;
-
-const leader = (page: Page): Locator => page.locator('[data-testid^="node-"][data-role="leader"]');
-const node = (page: Page, id: number): Locator => page.getByTestId(`node-${id}`);
-const replies = (page: Page): Locator => page.getByTestId('console-output').getByTestId('console-line');
-
-async function leaderId(page: Page): Promise<number> {
-  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
-  return Number((await leader(page).getAttribute('data-testid'))!.replace('node-', ''));
-}
-
-async function run(page: Page, command: string): Promise<string> {
-  const before = await replies(page).count();
-  const input = page.getByTestId('console-input');
-  await input.fill(command);
-  await input.press('Enter');
-  await expect(replies(page)).toHaveCount(before + 1, { timeout: SLOW_MS });
-  const line = replies(page).nth(before);
-  await expect(line.locator('xpath=..')).toHaveClass(/\b(reply|error|info)\b/, { timeout: SLOW_MS });
-  return (await line.innerText()).trim();
-}
 
 test('a node added from the page catches up as a learner and becomes a voter; the removed leader steps down', async ({ page }) => {
   const errors: string[] = [];

@@ -5,31 +5,9 @@
  * Every wait is for a state the page shows, never for a duration.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { SLOW_MS, leaderId, node, run } from './cluster-page.ts';
 
-/** Generous on purpose: a state that is reached passes at once; this only bounds a hang. */
-const SLOW_MS = 45_000;
-
-const leader = (page: Page): Locator => page.locator('[data-testid^="node-"][data-role="leader"]');
-const node = (page: Page, id: number): Locator => page.getByTestId(`node-${id}`);
-const replies = (page: Page): Locator => page.getByTestId('console-output').getByTestId('console-line');
 const inspector = (page: Page): Locator => page.getByRole('region', { name: 'Node inspector' });
-
-async function leaderId(page: Page): Promise<number> {
-  await expect(leader(page)).toHaveCount(1, { timeout: SLOW_MS });
-  return Number((await leader(page).getAttribute('data-testid'))!.replace('node-', ''));
-}
-
-/** Types a command and waits for its answer; returns the reply text. */
-async function run(page: Page, command: string): Promise<string> {
-  const before = await replies(page).count();
-  const input = page.getByTestId('console-input');
-  await input.fill(command);
-  await input.press('Enter');
-  await expect(replies(page)).toHaveCount(before + 1, { timeout: SLOW_MS });
-  const line = replies(page).nth(before);
-  await expect(line.locator('xpath=..')).toHaveClass(/\b(reply|error|info)\b/, { timeout: SLOW_MS });
-  return (await line.innerText()).trim();
-}
 
 async function nodeMenu(page: Page, id: number, item: RegExp): Promise<void> {
   await node(page, id).click();
